@@ -1,0 +1,121 @@
+//! What the checker can say about a plan that parses but does not make sense.
+//!
+//! Messages are lowercase and put the user's words in backticks; detail goes in
+//! labels and help.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
+pub enum CheckError {
+    #[error("unknown {what} `{name}`")]
+    #[diagnostic(code(comp::check::unknown))]
+    Unknown {
+        what: &'static str,
+        name: String,
+        #[label("not defined")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` is defined twice")]
+    #[diagnostic(code(comp::check::duplicate), help("give each definition its own name"))]
+    Duplicate {
+        name: String,
+        #[label("defined again here")]
+        span: SourceSpan,
+        #[label("first defined here")]
+        first: SourceSpan,
+    },
+
+    #[error("type mismatch: {message}")]
+    #[diagnostic(code(comp::check::types))]
+    Type {
+        message: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(comp::check::level))]
+    Level {
+        message: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("tiers: {message}")]
+    #[diagnostic(code(comp::check::tiers))]
+    Tiers {
+        message: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[label("{other_label}")]
+        other: Option<SourceSpan>,
+        other_label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{name}` depends on itself")]
+    #[diagnostic(code(comp::check::cycle))]
+    Cycle {
+        name: String,
+        #[label("`{name}` is defined here")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(comp::check::plan))]
+    Invalid {
+        message: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("invalid `--set {name}`: {message}")]
+    #[diagnostic(code(comp::check::set))]
+    BadOverride {
+        name: String,
+        message: String,
+        #[label("the parameter is declared here")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl CheckError {
+    pub fn invalid(message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>, help: Option<String>) -> Self {
+        CheckError::Invalid { message: message.into(), span: span.into(), label: label.into(), help }
+    }
+
+    pub fn type_error(message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>, help: Option<String>) -> Self {
+        CheckError::Type { message: message.into(), span: span.into(), label: label.into(), help }
+    }
+}
+
+/// "did you mean `x`?" for the closest of `candidates`, if any is close.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}

@@ -1,0 +1,515 @@
+//! The compiled plan: what the checker hands to the evaluator.
+//!
+//! Names are resolved to indices and operators to their typed forms, so the
+//! evaluator does no lookups by string and no type dispatch. Every definition
+//! keeps its name and span for diagnostics and explanations.
+
+use crate::syntax::ast::DefKind;
+use crate::syntax::Span;
+use crate::value::{Type, Value};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+pub type ParamId = usize;
+pub type SectionId = usize;
+pub type RowValueId = usize;
+pub type AccId = usize;
+pub type CellId = usize;
+pub type AcrossId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub name: String,
+    pub version: Option<String>,
+    pub currency: String,
+    pub calendar: Calendar,
+    pub rounding: Rounding,
+    pub participants: TableSchema,
+    pub lookups: Vec<TableSchema>,
+    pub events: TableSchema,
+    pub params: Vec<Param>,
+    pub sections: Vec<Section>,
+    pub row_values: Vec<RowValue>,
+    pub accumulators: Vec<Accumulator>,
+    pub across: Vec<Across>,
+    pub cells: Vec<CellDef>,
+    /// Cell definitions grouped for evaluation, in dependency order.
+    pub stages: Vec<Stage>,
+    /// Payout and info lines, in the order written.
+    pub lines: Vec<CellId>,
+}
+
+impl Plan {
+    pub fn table(&self, id: TableId) -> &TableSchema {
+        match id {
+            TableId::Participants => &self.participants,
+            TableId::Events => &self.events,
+            TableId::Lookup(i) => &self.lookups[i],
+        }
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = (TableId, &TableSchema)> {
+        std::iter::once((TableId::Participants, &self.participants))
+            .chain(self.lookups.iter().enumerate().map(|(i, t)| (TableId::Lookup(i), t)))
+            .chain(std::iter::once((TableId::Events, &self.events)))
+    }
+
+    pub fn cell_by_name(&self, name: &str) -> Option<CellId> {
+        self.cells.iter().position(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TableId {
+    Participants,
+    Events,
+    Lookup(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Participants,
+    Lookup,
+    Events,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableSchema {
+    pub name: String,
+    pub kind: TableKind,
+    pub columns: Vec<ColumnSchema>,
+    /// Index of the key column (`by ...`).
+    pub key: usize,
+    /// Index of the date column of an events table (`on ...`).
+    pub date: Option<usize>,
+    pub span: Span,
+}
+
+impl TableSchema {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnSchema {
+    pub name: String,
+    pub ty: ColumnType,
+    pub optional: bool,
+    pub span: Span,
+}
+
+/// How a column is read from a file. Several read into one [`Type`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Bool,
+    Integer,
+    Decimal,
+    Money,
+    Percent,
+    Date,
+}
+
+impl ColumnType {
+    pub const ALL: [(&'static str, ColumnType); 7] = [
+        ("text", ColumnType::Text),
+        ("bool", ColumnType::Bool),
+        ("integer", ColumnType::Integer),
+        ("decimal", ColumnType::Decimal),
+        ("money", ColumnType::Money),
+        ("percent", ColumnType::Percent),
+        ("date", ColumnType::Date),
+    ];
+
+    pub fn value_type(self) -> Type {
+        match self {
+            ColumnType::Text => Type::Text,
+            ColumnType::Bool => Type::Bool,
+            ColumnType::Integer | ColumnType::Decimal => Type::Number,
+            ColumnType::Money => Type::Money,
+            ColumnType::Percent => Type::Ratio,
+            ColumnType::Date => Type::Date,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, t)| *t == self).map(|(n, _)| *n).unwrap_or("?")
+    }
+}
+
+/// The plan's periods: the grain and the date range of each period.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub grain: Grain,
+    pub periods: Vec<Period>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Grain {
+    pub fn name(self) -> &'static str {
+        match self {
+            Grain::Month => "month",
+            Grain::Quarter => "quarter",
+            Grain::Year => "year",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// `2024-Q1`, `2024-03` or `2024`.
+    pub label: String,
+    pub start: NaiveDate,
+    /// Inclusive.
+    pub end: NaiveDate,
+    pub year: i32,
+    /// 1..=4, the quarter the period falls in (its first day's).
+    pub quarter: u32,
+    /// 1..=12, the period's first month.
+    pub month: u32,
+}
+
+impl Calendar {
+    /// The period a date falls in, if any.
+    pub fn period_of(&self, date: NaiveDate) -> Option<usize> {
+        use chrono::Datelike;
+        let first = self.periods.first()?;
+        if date < first.start || date > self.periods.last()?.end {
+            return None;
+        }
+        // Periods are whole calendar months, quarters or years, contiguous.
+        let months = (date.year() - first.year) * 12 + date.month0() as i32 - (first.month as i32 - 1);
+        let per = match self.grain {
+            Grain::Month => 1,
+            Grain::Quarter => 3,
+            Grain::Year => 12,
+        };
+        Some((months / per) as usize)
+    }
+}
+
+/// A rounding rule: a unit (0.01) and a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rounding {
+    pub unit: Decimal,
+    pub mode: RoundingMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingMode {
+    HalfAwayFromZero,
+    HalfEven,
+    HalfTowardZero,
+    Up,
+    Down,
+    Floor,
+    Ceiling,
+}
+
+impl RoundingMode {
+    pub const ALL: [(&'static str, RoundingMode); 7] = [
+        ("half_away_from_zero", RoundingMode::HalfAwayFromZero),
+        ("half_even", RoundingMode::HalfEven),
+        ("half_toward_zero", RoundingMode::HalfTowardZero),
+        ("up", RoundingMode::Up),
+        ("down", RoundingMode::Down),
+        ("floor", RoundingMode::Floor),
+        ("ceiling", RoundingMode::Ceiling),
+    ];
+
+    pub fn strategy(self) -> RoundingStrategy {
+        match self {
+            RoundingMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+            RoundingMode::HalfTowardZero => RoundingStrategy::MidpointTowardZero,
+            RoundingMode::Up => RoundingStrategy::AwayFromZero,
+            RoundingMode::Down => RoundingStrategy::ToZero,
+            RoundingMode::Floor => RoundingStrategy::ToNegativeInfinity,
+            RoundingMode::Ceiling => RoundingStrategy::ToPositiveInfinity,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, m)| *m == self).map(|(n, _)| *n).unwrap_or("?")
+    }
+}
+
+impl Rounding {
+    /// The one rounding function: to a multiple of `unit`, ties by `mode`.
+    ///
+    /// ```
+    /// use comp::check::{Rounding, RoundingMode};
+    /// use rust_decimal::Decimal;
+    /// let cents = Rounding { unit: Decimal::new(1, 2), mode: RoundingMode::HalfAwayFromZero };
+    /// assert_eq!(cents.apply(Decimal::new(204295, 3)), Some(Decimal::new(20430, 2)));
+    /// assert_eq!(cents.apply(Decimal::new(-5, 3)), Some(Decimal::new(-1, 2)));
+    /// ```
+    pub fn apply(self, x: Decimal) -> Option<Decimal> {
+        if self.unit.is_zero() {
+            return Some(x);
+        }
+        let scaled = x.checked_div(self.unit)?;
+        let rounded = scaled.round_dp_with_strategy(0, self.mode.strategy());
+        let result = rounded.checked_mul(self.unit)?;
+        // Keep the unit's scale so 12.5 rounded to 0.01 prints as 12.50.
+        let mut result = result;
+        if result.scale() < self.unit.scale() {
+            result.rescale(self.unit.scale());
+        }
+        Some(result)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub ty: Type,
+    /// One value, or one per period.
+    pub values: ParamValues,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ParamValues {
+    Single(Value),
+    PerPeriod(Vec<Value>),
+}
+
+impl ParamValues {
+    pub fn at(&self, period: usize) -> &Value {
+        match self {
+            ParamValues::Single(v) => v,
+            ParamValues::PerPeriod(vs) => &vs[period],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub name: String,
+    /// A condition on the participant alone (attributes, lookups, parameters).
+    pub condition: Expr,
+    pub span: Span,
+}
+
+/// A value computed for each event row (`value credit = ...`).
+#[derive(Debug, Clone)]
+pub struct RowValue {
+    pub name: String,
+    pub ty: Type,
+    pub expr: Expr,
+    pub section: Option<SectionId>,
+    pub span: Span,
+}
+
+/// An aggregate over a participant's rows, accumulated while rows stream.
+#[derive(Debug, Clone)]
+pub struct Accumulator {
+    pub func: AggFunc,
+    /// The row expression aggregated; `None` for `count()`.
+    pub arg: Option<Expr>,
+    pub filter: Option<Expr>,
+    /// `count(distinct k having cond)`: per-key aggregates and the condition.
+    pub having: Option<Having>,
+    pub section: Option<SectionId>,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Having {
+    /// Aggregates kept per distinct key; `Expr::GroupAggregate(i)` reads the i-th.
+    pub aggs: Vec<(AggFunc, Option<Expr>)>,
+    pub cond: Expr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AggFunc {
+    Sum,
+    Count,
+    Min,
+    Max,
+    Avg,
+    CountDistinct,
+}
+
+impl AggFunc {
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::Sum => "sum",
+            AggFunc::Count => "count",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+            AggFunc::Avg => "avg",
+            AggFunc::CountDistinct => "count distinct",
+        }
+    }
+}
+
+/// Which periods a row aggregate covers, seen from the period being evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeriodScope {
+    /// The period itself.
+    Period,
+    /// The plan's periods up to and including this one.
+    YearToDate,
+    /// All the plan's periods.
+    Year,
+}
+
+/// An aggregate across participants or periods of a per-participant value:
+/// `sum(C) over team`, `rank(x) over all`, `sum(C) over year`.
+#[derive(Debug, Clone)]
+pub struct Across {
+    pub func: AcrossFunc,
+    pub arg: Expr,
+    /// The second argument of `share(pool, weight)`: the weight.
+    pub weight: Option<Expr>,
+    pub scope: AcrossScope,
+    /// The participants the argument is defined for.
+    pub domain: Option<SectionId>,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcrossFunc {
+    Sum,
+    Count,
+    Min,
+    Max,
+    Avg,
+    /// 1 for the highest value; ties share a rank (1, 1, 3).
+    Rank,
+    /// `share(pool, weight)`: pool × weight ÷ the group's total weight.
+    Share,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcrossScope {
+    /// Participants sharing this participants-table column's value.
+    Group(usize),
+    /// Every participant (in the argument's domain).
+    All,
+    /// The participant's own periods.
+    Periods(PeriodScope),
+}
+
+#[derive(Debug, Clone)]
+pub struct CellDef {
+    pub name: String,
+    pub kind: DefKind,
+    pub ty: Type,
+    pub expr: Expr,
+    pub section: Option<SectionId>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// In evaluation order within a period.
+    pub cells: Vec<CellId>,
+    /// Whether a member refers to an earlier period of another (or itself), so
+    /// periods must be the outer loop.
+    pub recursive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierMode {
+    /// Each band's rate applies to the part of the base inside it (超额累进).
+    Marginal,
+    /// The band the whole base falls in sets the rate for all of it (全额累进).
+    Whole,
+}
+
+#[derive(Debug, Clone)]
+pub struct TierTable {
+    pub mode: TierMode,
+    pub base: Expr,
+    /// Band edges are multiplied by this (percent-of-quota bands).
+    pub of: Option<Expr>,
+    pub bands: Vec<TierBand>,
+    /// Bands pay a fixed amount instead of a rate.
+    pub fixed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TierBand {
+    pub from: Expr,
+    pub to: Option<Expr>,
+    pub pays: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodPart {
+    Quarter,
+    Month,
+    Number,
+}
+
+/// A checked expression. Each node keeps its span for diagnostics.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Const(Value),
+    Param(ParamId),
+    /// A column of the current event row.
+    Column(usize),
+    RowValue(RowValueId),
+    /// A column of the participant's row in the participants table.
+    Attribute(usize),
+    /// A column of the participant's row in a lookup table keyed by participant.
+    Lookup { table: usize, column: usize },
+    /// Another definition, same participant and period.
+    Cell(CellId),
+    /// Another definition in the previous period (the default in the first).
+    Prev { cell: CellId, default: Box<Expr> },
+    Aggregate { acc: AccId, scope: PeriodScope },
+    /// Inside `having`: the i-th per-key aggregate.
+    GroupAggregate(usize),
+    Across(AcrossId),
+    PeriodPart(PeriodPart),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    Compare(CmpOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+    Abs(Box<Expr>),
+    Round { value: Box<Expr>, rounding: Rounding },
+    Tiers(Box<TierTable>),
+}

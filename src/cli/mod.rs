@@ -1,0 +1,155 @@
+//! The `comp` command: one file per subcommand, sharing plan loading and
+//! diagnostic output from here.
+
+mod check;
+mod run;
+
+use crate::check::{Override, Plan};
+use crate::report::diagnostics::{self, Source};
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::Diagnostic;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// comp: sales incentive compensation plans as text, exact money, explained payouts.
+#[derive(Debug, Parser)]
+#[command(name = "comp", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check plan files: syntax, names, types and units, tiers, cycles.
+    Check(check::Args),
+    /// Run a plan over data and print every participant's payout lines.
+    Run(run::Args),
+}
+
+/// How a subcommand ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    /// The plan or the data has errors (reported as diagnostics).
+    Invalid = 1,
+    /// The command line is wrong.
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
+    };
+    result.into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    Text,
+    Json,
+}
+
+/// Prints diagnostics to stderr (text) or stdout (JSON lines).
+pub struct Reporter {
+    pub format: DiagnosticFormat,
+    color: bool,
+    pub count: usize,
+}
+
+impl Reporter {
+    pub fn new(format: DiagnosticFormat) -> Self {
+        Reporter { format, color: std::io::stderr().is_terminal(), count: 0 }
+    }
+
+    pub fn report<D: Diagnostic + Send + Sync + 'static>(&mut self, diag: D, source: Option<&Source>) {
+        self.count += 1;
+        match self.format {
+            DiagnosticFormat::Text => eprint!("{}", diagnostics::render(diag, source, self.color)),
+            DiagnosticFormat::Json => {
+                let json = diagnostics::to_json(&diag, source);
+                println!("{}", serde_json::to_string(&json).expect("plain data serialises"));
+            }
+        }
+    }
+
+    /// A closing line when there were errors.
+    pub fn summary(&self, what: &str) {
+        if self.count > 0 && self.format == DiagnosticFormat::Text {
+            let s = if self.count == 1 { "" } else { "s" };
+            eprintln!("error: {what} has {} error{s}", self.count);
+        }
+    }
+}
+
+/// Reads, parses and checks a plan file, reporting every error found.
+pub fn load_plan(path: &Path, overrides: &[Override], reporter: &mut Reporter) -> Option<(Plan, Source)> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            reporter.report(
+                crate::check::CheckError::BadOverride {
+                    name: name.clone(),
+                    message: e.to_string(),
+                    span: None,
+                    help: None,
+                },
+                None,
+            );
+            return None;
+        }
+    };
+    let source = Source { name, text };
+    let file = match crate::syntax::parse(&source.text) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in errors {
+                reporter.report(e, Some(&source));
+            }
+            return None;
+        }
+    };
+    match crate::check::check(&file, overrides) {
+        Ok(plan) => Some((plan, source)),
+        Err(errors) => {
+            for e in errors {
+                reporter.report(e, Some(&source));
+            }
+            None
+        }
+    }
+}
+
+/// `NAME=VALUE` from the command line.
+pub fn parse_assignment(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected NAME=VALUE, found `{s}`")),
+    }
+}
+
+pub fn parse_table(s: &str) -> Result<(String, PathBuf), String> {
+    parse_assignment(s).map(|(k, v)| (k, PathBuf::from(v)))
+}
+
+/// Writes `contents` to `path` atomically: a temporary file beside it, renamed
+/// over it only when complete. A failed run leaves `path` untouched.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! `comp run PLAN --data DIR`: evaluate a plan and print the payout lines.
+
+use super::{load_plan, parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
+use crate::check::Override;
+use crate::data::Inputs;
+use crate::eval::RunError;
+use crate::report;
+use clap::ValueEnum;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Folder holding one `<table>.csv` per table of the plan.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Read one table from another file: `--table sales=export.csv`.
+    #[arg(long = "table", value_name = "NAME=PATH", value_parser = parse_table)]
+    pub tables: Vec<(String, PathBuf)>,
+    /// Override a parameter for this run: `--set over_rate=6%`.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub sets: Vec<(String, String)>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Diagnostics as text or JSON lines.
+    #[arg(long, value_enum, default_value = "text")]
+    pub diagnostics: DiagnosticFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+pub fn run(args: Args) -> Exit {
+    let mut reporter = Reporter::new(args.diagnostics);
+    if args.data.is_none() && args.tables.is_empty() {
+        eprintln!("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
+        return Exit::Usage;
+    }
+    let overrides: Vec<Override> = args.sets.iter().map(|(n, v)| Override { name: n.clone(), value: v.clone() }).collect();
+    let Some((plan, source)) = load_plan(&args.plan, &overrides, &mut reporter) else {
+        reporter.summary("the plan");
+        return Exit::Invalid;
+    };
+    let inputs = match Inputs::new(&plan, args.data.as_deref(), &args.tables) {
+        Ok(i) => i,
+        Err(e) => {
+            reporter.report(e, None);
+            return Exit::Usage;
+        }
+    };
+    let evaluation = match crate::eval::run(&plan, &inputs) {
+        Ok(ev) => ev,
+        Err(RunError::Data(errors)) => {
+            for e in errors {
+                reporter.report(e, None);
+            }
+            reporter.summary("the data");
+            return Exit::Invalid;
+        }
+        Err(RunError::Eval(errors)) => {
+            for e in errors {
+                reporter.report(e, Some(&source));
+            }
+            reporter.summary("the run");
+            return Exit::Invalid;
+        }
+    };
+    let statements = report::statements(&evaluation);
+    let text = match args.format {
+        OutputFormat::Table => report::table(&plan, &statements),
+        OutputFormat::Csv => report::csv(&plan, &statements),
+        OutputFormat::Json => report::json(&plan, &statements),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = write_atomic(path, text.as_bytes()) {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return Exit::Invalid;
+            }
+        }
+        None => print!("{text}"),
+    }
+    Exit::Ok
+}

@@ -1,0 +1,85 @@
+//! Reading one cell as a typed value.
+
+use crate::check::ColumnType;
+use crate::value::Val;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Why a cell could not be read: what was expected, and a hint.
+pub struct CellProblem {
+    pub expected: &'static str,
+    pub help: String,
+}
+
+pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r>, CellProblem> {
+    if text.is_empty() && !(optional || ty == ColumnType::Text && optional) {
+        return Err(CellProblem { expected: "a value", help: "this column is required; the cell is empty".into() });
+    }
+    match ty {
+        ColumnType::Text => Ok(Val::Text(text)),
+        ColumnType::Bool => match text {
+            "true" | "TRUE" | "True" | "1" | "yes" | "Y" | "y" => Ok(Val::Bool(true)),
+            "false" | "FALSE" | "False" | "0" | "no" | "N" | "n" => Ok(Val::Bool(false)),
+            _ => Err(CellProblem { expected: "true or false", help: "write `true` or `false`".into() }),
+        },
+        ColumnType::Integer => text
+            .parse::<i64>()
+            .map(|n| Val::Num(Decimal::from(n)))
+            .map_err(|_| CellProblem { expected: "a whole number", help: "write digits only, e.g. `12`".into() }),
+        ColumnType::Decimal | ColumnType::Money => decimal(text).map(Val::Num).ok_or_else(|| CellProblem {
+            expected: if ty == ColumnType::Money { "an amount" } else { "a number" },
+            help: number_help(text),
+        }),
+        ColumnType::Percent => {
+            let (digits, scale) = match text.strip_suffix('%') {
+                Some(d) => (d, Decimal::ONE_HUNDRED),
+                None => (text, Decimal::ONE),
+            };
+            decimal(digits)
+                .and_then(|d| d.checked_div(scale))
+                .map(Val::Num)
+                .ok_or_else(|| CellProblem { expected: "a percentage", help: "write `12.5%` or `0.125`".into() })
+        }
+        ColumnType::Date => date(text)
+            .map(Val::Date)
+            .ok_or_else(|| CellProblem { expected: "a date", help: "write dates as YYYY-MM-DD, e.g. `2024-03-31`".into() }),
+    }
+}
+
+/// A plain decimal: optional sign, digits, optional fraction. Nothing else (no
+/// thousands separators, currency signs or exponents): exports that carry them
+/// are better fixed at the source than guessed at here.
+fn decimal(text: &str) -> Option<Decimal> {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !plain(int) || !plain(frac) {
+        return None;
+    }
+    Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text)).ok().or_else(|| Decimal::from_str(text).ok())
+}
+
+fn number_help(text: &str) -> String {
+    if text.contains(',') {
+        "remove the thousands separators: amounts in data files are plain decimals like `1234.56`".into()
+    } else if text.chars().any(|c| "¥￥$€£".contains(c)) || text.ends_with("CNY") || text.ends_with('元') {
+        "remove the currency sign: the plan's currency applies to the whole column".into()
+    } else if text.contains('e') || text.contains('E') {
+        "write the number in full, not in scientific notation".into()
+    } else {
+        "write a plain decimal like `1234.56` (a leading `-` for refunds)".into()
+    }
+}
+
+/// `YYYY-MM-DD`, parsed by hand (this runs once per row).
+pub fn date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+    };
+    NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+}

@@ -1,0 +1,36 @@
+//! Data errors: a cell, a row or a whole file that does not fit the plan's schema.
+
+use super::source::Snippet;
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+/// One problem in an input file, located at its line and (when known) cell.
+#[derive(Debug, Clone, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(comp::data))]
+pub struct DataError {
+    pub message: String,
+    #[source_code]
+    pub source_code: Option<Snippet>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+    /// `file:line` for summaries and JSON output.
+    pub location: String,
+}
+
+impl DataError {
+    /// An error about a whole file (it cannot be opened, it has no header).
+    pub fn file(path: &str, message: impl Into<String>, help: Option<String>) -> Self {
+        DataError {
+            message: message.into(),
+            source_code: None,
+            span: None,
+            label: String::new(),
+            help,
+            location: path.to_string(),
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! Data: the plan's input tables, read from CSV and validated against the schema
+//! the plan declares.
+//!
+//! The participants and lookup tables are small and read whole into
+//! [`StaticData`]. The events table is streamed: each row is parsed, placed with
+//! its participant and period, and handed to a callback, so memory does not grow
+//! with the number of rows.
+
+mod cell;
+mod errors;
+mod source;
+
+pub use cell::date as parse_date;
+pub use errors::DataError;
+pub use source::Snippet;
+
+use crate::check::{Plan, TableSchema};
+use crate::value::{Val, Value};
+use hashbrown::HashMap;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Stop reading after this many data errors: the rest are likely the same mistake.
+pub const MAX_ERRORS: usize = 20;
+
+/// Where each table is read from.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub paths: BTreeMap<String, PathBuf>,
+}
+
+impl Inputs {
+    /// `DIR/<table>.csv` for every table, with `overrides` (`--table NAME=PATH`) on top.
+    pub fn new(plan: &Plan, dir: Option<&Path>, overrides: &[(String, PathBuf)]) -> Result<Inputs, DataError> {
+        let mut paths = BTreeMap::new();
+        for (_, t) in plan.tables() {
+            if let Some(dir) = dir {
+                paths.insert(t.name.clone(), dir.join(format!("{}.csv", t.name)));
+            }
+        }
+        for (name, path) in overrides {
+            if plan.tables().all(|(_, t)| &t.name != name) {
+                let names: Vec<&str> = plan.tables().map(|(_, t)| t.name.as_str()).collect();
+                return Err(DataError::file(
+                    &path.display().to_string(),
+                    format!("`--table {name}=...` names no table of the plan"),
+                    Some(format!("the plan's tables are {}", names.join(", "))),
+                ));
+            }
+            paths.insert(name.clone(), path.clone());
+        }
+        for (_, t) in plan.tables() {
+            if !paths.contains_key(&t.name) {
+                return Err(DataError::file(
+                    &t.name,
+                    format!("no file for table `{}`", t.name),
+                    Some(format!("pass `--data DIR` (reads DIR/{}.csv) or `--table {}=PATH`", t.name, t.name)),
+                ));
+            }
+        }
+        Ok(Inputs { paths })
+    }
+
+    pub fn path(&self, table: &TableSchema) -> &Path {
+        &self.paths[&table.name]
+    }
+}
+
+/// The participants and lookup tables, indexed by participant.
+#[derive(Debug, Clone)]
+pub struct StaticData {
+    /// Participant ids, sorted: participant `i` is `ids[i]` everywhere.
+    pub ids: Vec<Arc<str>>,
+    pub index: HashMap<Arc<str>, usize>,
+    /// The participants table's row for each participant.
+    pub attributes: Vec<Vec<Value>>,
+    pub lookups: Vec<Lookup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub rows: Vec<Vec<Value>>,
+    /// The lookup row keyed by each participant's id, if any.
+    pub by_participant: Vec<Option<usize>>,
+}
+
+impl StaticData {
+    pub fn participant(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}
+
+/// Reads the participants and lookup tables.
+pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataError>> {
+    let mut errors = Vec::new();
+    let participants = read_table(&plan.participants, inputs.path(&plan.participants), &mut errors);
+    let lookups: Vec<_> = plan.lookups.iter().map(|t| read_table(t, inputs.path(t), &mut errors)).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (mut rows, _) = participants.expect("read without errors");
+    let key = plan.participants.key;
+    rows.sort_by(|a, b| a.1[key].cmp(&b.1[key]));
+    let ids: Vec<Arc<str>> = rows
+        .iter()
+        .map(|(_, r)| match &r[key] {
+            Value::Text(t) => t.clone(),
+            // INVARIANT: key columns are checked to be text.
+            other => unreachable!("non-text key {other:?}"),
+        })
+        .collect();
+    let index: HashMap<Arc<str>, usize> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+    let attributes: Vec<Vec<Value>> = rows.into_iter().map(|(_, r)| r).collect();
+    let lookups = plan
+        .lookups
+        .iter()
+        .zip(lookups)
+        .map(|(schema, table)| {
+            let (rows, _) = table.expect("read without errors");
+            let mut by_participant = vec![None; ids.len()];
+            let rows: Vec<Vec<Value>> = rows.into_iter().map(|(_, r)| r).collect();
+            for (i, r) in rows.iter().enumerate() {
+                if let Value::Text(k) = &r[schema.key] {
+                    if let Some(&p) = index.get(&**k) {
+                        by_participant[p] = Some(i);
+                    }
+                }
+            }
+            Lookup { rows, by_participant }
+        })
+        .collect();
+    Ok(StaticData { ids, index, attributes, lookups })
+}
+
+type Rows = Vec<(usize, Vec<Value>)>;
+
+/// Reads a small keyed table whole; rejects duplicate keys.
+fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) -> Option<(Rows, ())> {
+    let before = errors.len();
+    let mut rows: Rows = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let result = for_each_record(schema, path, errors, |line, values| {
+        let owned: Vec<Value> = values.iter().map(|v| v.to_owned_value()).collect();
+        if let Value::Text(k) = &owned[schema.key] {
+            if let Some(first) = seen.get(&**k) {
+                return Err(RowProblem {
+                    column: Some(schema.key),
+                    message: format!("duplicate key `{k}` in `{}`", schema.name),
+                    label: "again here".into(),
+                    help: Some(format!("`{k}` is already on line {first}; each {} appears once", schema.columns[schema.key].name)),
+                });
+            }
+            seen.insert(k.to_string(), line);
+        }
+        rows.push((line, owned));
+        Ok(())
+    });
+    if result.is_err() || errors.len() > before {
+        return None;
+    }
+    Some((rows, ()))
+}
+
+/// A problem with a parsed row, reported against its line.
+pub struct RowProblem {
+    pub column: Option<usize>,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+/// Streams the events table: each row with its participant and period.
+pub fn stream_events<F>(plan: &Plan, statics: &StaticData, inputs: &Inputs, mut sink: F) -> Result<(), Vec<DataError>>
+where
+    F: FnMut(usize, usize, &[Val<'_>]) -> Result<(), RowProblem>,
+{
+    let schema = &plan.events;
+    let key = schema.key;
+    // INVARIANT: the checker requires a date column on the events table.
+    let date = schema.date.expect("events have a date");
+    let mut errors = Vec::new();
+    let calendar = &plan.calendar;
+    let _ = for_each_record(schema, inputs.path(schema), &mut errors, |_, values| {
+        let Val::Text(id) = values[key] else { unreachable!("text key") };
+        let Some(p) = statics.participant(id) else {
+            return Err(RowProblem {
+                column: Some(key),
+                message: format!("unknown participant `{id}`"),
+                label: format!("not in `{}`", plan.participants.name),
+                help: Some(format!(
+                    "every `{}` must be a participant of `{}`; add `{id}` there or correct the id",
+                    schema.columns[key].name, plan.participants.name
+                )),
+            });
+        };
+        let Val::Date(d) = values[date] else { unreachable!("date column") };
+        let Some(t) = calendar.period_of(d) else {
+            let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
+            return Err(RowProblem {
+                column: Some(date),
+                message: format!("date {} is outside the plan's periods", d.format("%Y-%m-%d")),
+                label: "outside the plan".into(),
+                help: Some(format!(
+                    "the plan runs from {} to {}; remove rows of other periods from the file",
+                    first.start.format("%Y-%m-%d"),
+                    last.end.format("%Y-%m-%d")
+                )),
+            });
+        };
+        sink(p, t, values)
+    });
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a CSV file against its schema, calling `f` with each row's 1-based line
+/// number and typed values. Errors are collected (up to [`MAX_ERRORS`]).
+fn for_each_record<F>(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>, mut f: F) -> Result<(), ()>
+where
+    F: FnMut(usize, &[Val<'_>]) -> Result<(), RowProblem>,
+{
+    let shown = path.display().to_string();
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            errors.push(DataError::file(
+                &shown,
+                format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
+                Some("check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file".into()),
+            ));
+            return Err(());
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let headers = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            errors.push(csv_error(&shown, path, e));
+            return Err(());
+        }
+    };
+    let header_names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+    let mut positions = Vec::with_capacity(schema.columns.len());
+    for c in &schema.columns {
+        match header_names.iter().position(|h| *h == c.name) {
+            Some(i) => positions.push(i),
+            None => {
+                let hint = crate::check::did_you_mean(&c.name, header_names.iter().map(String::as_str));
+                errors.push(located(
+                    &shown,
+                    path,
+                    1,
+                    0,
+                    None,
+                    format!("`{shown}` has no column `{}`", c.name),
+                    format!("the header has no `{}`", c.name),
+                    Some(match hint {
+                        Some(h) => format!("{h} (table `{}` declares `{}`)", schema.name, c.name),
+                        None => format!("add a `{}` column; the header has {}", c.name, header_names.join(", ")),
+                    }),
+                ));
+            }
+        }
+    }
+    if positions.len() != schema.columns.len() {
+        return Err(());
+    }
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                errors.push(csv_error(&shown, path, e));
+                return Err(());
+            }
+        }
+        let pos = record.position().expect("records read from a reader have a position");
+        let (line, byte) = (pos.line() as usize, pos.byte() as usize);
+        let mut row: Vec<Val<'_>> = Vec::with_capacity(schema.columns.len());
+        let mut bad = false;
+        for (ci, c) in schema.columns.iter().enumerate() {
+            let raw = record.get(positions[ci]).unwrap_or_default();
+            let text = match std::str::from_utf8(raw) {
+                Ok(t) => t,
+                Err(_) => {
+                    errors.push(located(
+                        &shown,
+                        path,
+                        line,
+                        byte,
+                        Some(positions[ci]),
+                        format!("column `{}` is not valid UTF-8", c.name),
+                        "bytes that are not UTF-8".into(),
+                        Some("save the file as UTF-8 (Excel: CSV UTF-8)".into()),
+                    ));
+                    bad = true;
+                    continue;
+                }
+            };
+            match cell::parse(text, c.ty, c.optional) {
+                Ok(v) => row.push(v),
+                Err(p) => {
+                    errors.push(located(
+                        &shown,
+                        path,
+                        line,
+                        byte,
+                        Some(positions[ci]),
+                        format!("expected {} in column `{}`, found `{}`", p.expected, c.name, text),
+                        format!("not {}", p.expected),
+                        Some(p.help),
+                    ));
+                    bad = true;
+                }
+            }
+        }
+        if !bad {
+            if let Err(problem) = f(line, &row) {
+                errors.push(located(
+                    &shown,
+                    path,
+                    line,
+                    byte,
+                    problem.column.map(|c| positions[c]),
+                    problem.message,
+                    problem.label,
+                    problem.help,
+                ));
+            }
+        }
+        if errors.len() >= MAX_ERRORS {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
+    let pos = e.position().cloned();
+    let (message, help) = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
+            format!("row has {len} fields, the header has {expected_len}"),
+            Some("a field may contain a comma only inside double quotes".to_string()),
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            ("the file is not valid UTF-8".to_string(), Some("save the file as UTF-8 (Excel: CSV UTF-8)".to_string()))
+        }
+        csv::ErrorKind::Io(io) => (format!("cannot read `{shown}`: {io}"), None),
+        _ => (format!("cannot read `{shown}`: {e}"), None),
+    };
+    match pos {
+        Some(p) => located(shown, path, p.line() as usize, p.byte() as usize, None, message, "this row".into(), help),
+        None => DataError::file(shown, message, help),
+    }
+}
+
+/// An error at a line (and field) of a file; reads the line back for display.
+#[allow(clippy::too_many_arguments)]
+fn located(
+    shown: &str,
+    path: &Path,
+    line: usize,
+    byte: usize,
+    field: Option<usize>,
+    message: String,
+    label: String,
+    help: Option<String>,
+) -> DataError {
+    let text = read_line_at(path, byte).unwrap_or_default();
+    let shown_text = text.trim_end_matches(['\r', '\n']).to_string();
+    let span = match field {
+        Some(i) => source::field_ranges(&shown_text).get(i).map(|&(s, e)| (s, e.max(s))),
+        None => Some((0, shown_text.len())),
+    };
+    let column = field.map(|i| format!(", field {}", i + 1)).unwrap_or_default();
+    DataError {
+        message,
+        source_code: Some(Snippet { name: shown.to_string(), text: shown_text, first_line: line.saturating_sub(1) }),
+        span: span.map(|(s, e)| (s, e - s).into()),
+        label,
+        help,
+        location: format!("{shown}:{line}{column}"),
+    }
+}
+
+fn read_line_at(path: &Path, byte: usize) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    f.seek(SeekFrom::Start(byte as u64)).ok()?;
+    let mut reader = BufReader::new(f.take(64 * 1024));
+    let mut buf = Vec::new();
+    reader.read_until(b'\n', &mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}

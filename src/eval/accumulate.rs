@@ -1,0 +1,262 @@
+//! Accumulators: the running state of each row aggregate for one participant in
+//! one period. Rows stream through [`Accumulators::push`]; memory grows with
+//! participants × periods (and distinct keys), never with rows.
+//!
+//! States merge exactly (decimal sums are associative), so rows can be split
+//! across threads in any order and the result is the same.
+
+use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
+use crate::check::{AccId, Accumulator, AggFunc, ArithOp, Having, Plan, PeriodScope};
+use crate::value::{Val, Value};
+use hashbrown::HashMap;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    Sum(Decimal),
+    Count(u64),
+    Min(Option<Decimal>),
+    Max(Option<Decimal>),
+    Avg(Decimal, u64),
+    /// Distinct keys, each with the state of its `having` aggregates.
+    Distinct(HashMap<Value, Vec<State>>),
+}
+
+impl State {
+    pub fn new(func: AggFunc) -> State {
+        match func {
+            AggFunc::Sum => State::Sum(Decimal::ZERO),
+            AggFunc::Count => State::Count(0),
+            AggFunc::Min => State::Min(None),
+            AggFunc::Max => State::Max(None),
+            AggFunc::Avg => State::Avg(Decimal::ZERO, 0),
+            AggFunc::CountDistinct => State::Distinct(HashMap::new()),
+        }
+    }
+
+    fn add(&mut self, x: Option<Val<'_>>) -> Result<(), Fault> {
+        match self {
+            State::Sum(s) => *s = arith(ArithOp::Add, *s, x.map_or(Decimal::ZERO, Val::num))?,
+            State::Count(n) => *n += 1,
+            State::Min(m) => {
+                let x = x.map_or(Decimal::ZERO, Val::num);
+                *m = Some(m.map_or(x, |m| m.min(x)));
+            }
+            State::Max(m) => {
+                let x = x.map_or(Decimal::ZERO, Val::num);
+                *m = Some(m.map_or(x, |m| m.max(x)));
+            }
+            State::Avg(s, n) => {
+                *s = arith(ArithOp::Add, *s, x.map_or(Decimal::ZERO, Val::num))?;
+                *n += 1;
+            }
+            State::Distinct(_) => unreachable!("distinct keys are added with their group"),
+        }
+        Ok(())
+    }
+
+    /// Folds `other` into `self`: the state of both sets of rows.
+    pub fn merge(&mut self, other: &State) -> Result<(), Fault> {
+        match (self, other) {
+            (State::Sum(a), State::Sum(b)) => *a = arith(ArithOp::Add, *a, *b)?,
+            (State::Count(a), State::Count(b)) => *a += b,
+            (State::Min(a), State::Min(b)) => *a = opt(*a, *b, Decimal::min),
+            (State::Max(a), State::Max(b)) => *a = opt(*a, *b, Decimal::max),
+            (State::Avg(s, n), State::Avg(s2, n2)) => {
+                *s = arith(ArithOp::Add, *s, *s2)?;
+                *n += n2;
+            }
+            (State::Distinct(a), State::Distinct(b)) => {
+                for (k, group) in b {
+                    match a.get_mut(k) {
+                        Some(mine) => {
+                            for (m, o) in mine.iter_mut().zip(group) {
+                                m.merge(o)?;
+                            }
+                        }
+                        None => {
+                            a.insert(k.clone(), group.clone());
+                        }
+                    }
+                }
+            }
+            (a, b) => unreachable!("merging different states {a:?} and {b:?}"),
+        }
+        Ok(())
+    }
+
+    /// The aggregate's value. An empty min, max or average is zero.
+    pub fn value(&self, having: Option<&Having>, params: &ParamsAt<'_>) -> EvalResult<Decimal> {
+        Ok(match self {
+            State::Sum(s) => *s,
+            State::Count(n) => Decimal::from(*n),
+            State::Min(m) | State::Max(m) => m.unwrap_or(Decimal::ZERO),
+            State::Avg(s, n) => {
+                if *n == 0 {
+                    Decimal::ZERO
+                } else {
+                    // INVARIANT: n > 0; the quotient of a sum by a count cannot overflow.
+                    *s / Decimal::from(*n)
+                }
+            }
+            State::Distinct(keys) => match having {
+                None => Decimal::from(keys.len()),
+                Some(h) => {
+                    let mut n = 0u64;
+                    for group in keys.values() {
+                        let values: Vec<Decimal> =
+                            group.iter().map(|s| s.value(None, params)).collect::<EvalResult<_>>()?;
+                        let env = GroupEnv { params, values: &values };
+                        if eval(&h.cond, &env)?.bool() {
+                            n += 1;
+                        }
+                    }
+                    Decimal::from(n)
+                }
+            },
+        })
+    }
+}
+
+fn opt(a: Option<Decimal>, b: Option<Decimal>, f: fn(Decimal, Decimal) -> Decimal) -> Option<Decimal> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(f(a, b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// Parameters as seen from one period.
+pub struct ParamsAt<'p> {
+    pub plan: &'p Plan,
+    pub period: usize,
+}
+
+struct GroupEnv<'p, 'v> {
+    params: &'p ParamsAt<'p>,
+    values: &'v [Decimal],
+}
+
+impl<'p> Env<'p> for GroupEnv<'p, '_> {
+    fn param(&self, id: usize) -> Val<'p> {
+        self.params.plan.params[id].values.at(self.params.period).as_val()
+    }
+    fn period(&self) -> usize {
+        self.params.period
+    }
+    fn period_part(&self, _: crate::check::PeriodPart) -> Decimal {
+        unreachable!("`having` conditions do not read the period")
+    }
+    fn group_aggregate(&self, i: usize) -> Val<'p> {
+        Val::Num(self.values[i])
+    }
+}
+
+/// Every accumulator of every participant and period.
+#[derive(Debug, Clone)]
+pub struct Accumulators {
+    periods: usize,
+    per_cell: usize,
+    states: Vec<State>,
+}
+
+impl Accumulators {
+    pub fn new(plan: &Plan, participants: usize) -> Self {
+        let periods = plan.calendar.periods.len();
+        let per_cell = plan.accumulators.len();
+        let fresh: Vec<State> = plan.accumulators.iter().map(|a| State::new(a.func)).collect();
+        let mut states = Vec::with_capacity(participants * periods * per_cell);
+        for _ in 0..participants * periods {
+            states.extend(fresh.iter().cloned());
+        }
+        Accumulators { periods, per_cell, states }
+    }
+
+    fn index(&self, participant: usize, period: usize, acc: AccId) -> usize {
+        (participant * self.periods + period) * self.per_cell + acc
+    }
+
+    pub fn state(&self, participant: usize, period: usize, acc: AccId) -> &State {
+        &self.states[self.index(participant, period, acc)]
+    }
+
+    /// Adds one row (already evaluated to its arguments) to an accumulator.
+    pub fn push<'r, E: Env<'r>>(
+        &mut self,
+        acc: &'r Accumulator,
+        id: AccId,
+        participant: usize,
+        period: usize,
+        env: &E,
+    ) -> EvalResult<()> {
+        if let Some(f) = &acc.filter {
+            if !eval(f, env)?.bool() {
+                return Ok(());
+            }
+        }
+        let arg = match &acc.arg {
+            Some(a) => Some(eval(a, env)?),
+            None => None,
+        };
+        let i = self.index(participant, period, id);
+        let fail = |fault| Failure { fault, span: acc.span };
+        match &mut self.states[i] {
+            State::Distinct(keys) => {
+                let key = arg.expect("count distinct has an argument");
+                // Look up by the borrowed key: a row allocates only for a new key.
+                let group = match keys.get_mut(&key) {
+                    Some(g) => g,
+                    None => keys
+                        .entry(key.to_owned_value())
+                        .or_insert_with(|| acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f))).collect()),
+                };
+                if let Some(h) = &acc.having {
+                    for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {
+                        let x = match a {
+                            Some(a) => Some(eval(a, env)?),
+                            None => None,
+                        };
+                        state.add(x).map_err(fail)?;
+                    }
+                }
+            }
+            state => state.add(arg).map_err(fail)?,
+        }
+        Ok(())
+    }
+
+    /// Folds another set of accumulators (other rows) into this one.
+    pub fn merge(&mut self, other: &Accumulators) -> Result<(), Fault> {
+        for (a, b) in self.states.iter_mut().zip(&other.states) {
+            a.merge(b)?;
+        }
+        Ok(())
+    }
+
+    /// The value of an accumulator for a participant seen from `period`, over
+    /// `scope`'s periods.
+    pub fn value(
+        &self,
+        plan: &Plan,
+        id: AccId,
+        participant: usize,
+        period: usize,
+        scope: PeriodScope,
+    ) -> EvalResult<Decimal> {
+        let acc = &plan.accumulators[id];
+        let params = ParamsAt { plan, period };
+        let range = match scope {
+            PeriodScope::Period => period..period + 1,
+            PeriodScope::YearToDate => 0..period + 1,
+            PeriodScope::Year => 0..self.periods,
+        };
+        if range.len() == 1 {
+            return self.state(participant, range.start, id).value(acc.having.as_ref(), &params);
+        }
+        let mut merged = State::new(acc.func);
+        for t in range {
+            merged.merge(self.state(participant, t, id)).map_err(|fault| Failure { fault, span: acc.span })?;
+        }
+        merged.value(acc.having.as_ref(), &params)
+    }
+}

@@ -1,0 +1,362 @@
+//! Per-participant, per-period values: the stages of definitions, aggregates
+//! across participants (team totals, ranks, shares) and across periods.
+
+use super::accumulate::Accumulators;
+use super::errors::EvalError;
+use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
+use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, Grain, Plan, PeriodPart, PeriodScope, SectionId};
+use crate::data::StaticData;
+use crate::value::{Val, Value};
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// The result of evaluating a plan: every definition for every participant and
+/// period it applies to.
+pub struct Evaluation<'p> {
+    pub plan: &'p Plan,
+    pub statics: StaticData,
+    /// `members[section][participant]`.
+    pub members: Vec<Vec<bool>>,
+    pub accumulators: Accumulators,
+    /// `store[(cell × participants + participant) × periods + period]`.
+    store: Vec<Option<Value>>,
+    groups: Groups,
+    cache: RefCell<HashMap<(usize, usize, usize), Cached>>,
+}
+
+/// Participants grouped by the value of a participants-table column.
+struct Groups {
+    /// For each column used by `over <column>`: each participant's group number
+    /// and each group's participants.
+    by_column: HashMap<usize, (Vec<usize>, Vec<Vec<usize>>)>,
+}
+
+#[derive(Clone)]
+enum Cached {
+    Number(Decimal),
+    /// Values sorted highest first, for ranks.
+    Sorted(Vec<Decimal>),
+}
+
+/// One payout or info line of one participant in one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineValue {
+    pub participant: usize,
+    pub period: usize,
+    pub cell: CellId,
+    pub amount: Decimal,
+}
+
+pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<Vec<bool>>, Vec<EvalError>> {
+    let mut errors = Vec::new();
+    let members = plan
+        .sections
+        .iter()
+        .map(|s| {
+            (0..statics.ids.len())
+                .map(|p| {
+                    let env = StaticEnv { plan, statics, p };
+                    match eval(&s.condition, &env) {
+                        Ok(v) => v.bool(),
+                        Err(f) => {
+                            errors.push(EvalError::new(f, &format!("section {}", s.name), &statics.ids[p], "the plan"));
+                            false
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(members)
+    } else {
+        Err(errors)
+    }
+}
+
+pub(crate) fn period_part(plan: &Plan, t: usize, part: PeriodPart) -> Decimal {
+    let p = &plan.calendar.periods[t];
+    Decimal::from(match part {
+        PeriodPart::Quarter => p.quarter,
+        PeriodPart::Month => p.month,
+        PeriodPart::Number => t as u32 + 1,
+    })
+}
+
+pub(crate) fn lookup<'a>(plan: &Plan, statics: &'a StaticData, p: usize, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+    let data = &statics.lookups[table];
+    match data.by_participant[p] {
+        Some(r) => Ok(data.rows[r][col].as_val()),
+        None => Err(Fault::MissingLookup { table: plan.lookups[table].name.clone(), key: statics.ids[p].to_string() }),
+    }
+}
+
+struct StaticEnv<'a> {
+    plan: &'a Plan,
+    statics: &'a StaticData,
+    p: usize,
+}
+
+impl<'a> Env<'a> for StaticEnv<'a> {
+    fn param(&self, id: usize) -> Val<'a> {
+        self.plan.params[id].values.at(0).as_val()
+    }
+    fn period(&self) -> usize {
+        0
+    }
+    fn period_part(&self, part: PeriodPart) -> Decimal {
+        period_part(self.plan, 0, part)
+    }
+    fn attribute(&self, col: usize) -> Val<'a> {
+        self.statics.attributes[self.p][col].as_val()
+    }
+    fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+        lookup(self.plan, self.statics, self.p, table, col)
+    }
+}
+
+impl<'p> Evaluation<'p> {
+    pub(crate) fn compute(
+        plan: &'p Plan,
+        statics: StaticData,
+        members: Vec<Vec<bool>>,
+        accumulators: Accumulators,
+    ) -> Result<Self, Vec<EvalError>> {
+        let n = statics.ids.len();
+        let periods = plan.calendar.periods.len();
+        let mut by_column = HashMap::new();
+        for a in &plan.across {
+            if let AcrossScope::Group(col) = a.scope {
+                by_column.entry(col).or_insert_with(|| {
+                    let mut keys: HashMap<&Value, usize> = HashMap::new();
+                    let mut groups: Vec<Vec<usize>> = Vec::new();
+                    let of: Vec<usize> = (0..n)
+                        .map(|p| {
+                            let key = &statics.attributes[p][col];
+                            let g = *keys.entry(key).or_insert_with(|| {
+                                groups.push(Vec::new());
+                                groups.len() - 1
+                            });
+                            groups[g].push(p);
+                            g
+                        })
+                        .collect();
+                    (of, groups)
+                });
+            }
+        }
+        let mut ev = Evaluation {
+            plan,
+            statics,
+            members,
+            accumulators,
+            store: vec![None; plan.cells.len() * n * periods],
+            groups: Groups { by_column },
+            cache: RefCell::new(HashMap::new()),
+        };
+        let mut errors = Vec::new();
+        for stage in &plan.stages {
+            for t in 0..periods {
+                for &c in &stage.cells {
+                    let cell = &plan.cells[c];
+                    for p in 0..n {
+                        if !ev.in_section(cell.section, p) {
+                            continue;
+                        }
+                        let result = eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value());
+                        let value = match result {
+                            Ok(v) => v,
+                            Err(f) => {
+                                if errors.len() < crate::data::MAX_ERRORS {
+                                    errors.push(EvalError::new(f, &cell.name, &ev.statics.ids[p], &plan.calendar.periods[t].label));
+                                }
+                                Value::ZERO
+                            }
+                        };
+                        let i = ev.index(c, p, t);
+                        ev.store[i] = Some(value);
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(ev)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn index(&self, cell: CellId, p: usize, t: usize) -> usize {
+        (cell * self.statics.ids.len() + p) * self.plan.calendar.periods.len() + t
+    }
+
+    pub fn in_section(&self, section: Option<SectionId>, p: usize) -> bool {
+        section.is_none_or(|s| self.members[s][p])
+    }
+
+    /// A definition's value, if it applies to the participant.
+    pub fn value(&self, cell: CellId, p: usize, t: usize) -> Option<&Value> {
+        self.store[self.index(cell, p, t)].as_ref()
+    }
+
+    pub fn participants(&self) -> &[std::sync::Arc<str>] {
+        &self.statics.ids
+    }
+
+    /// Every line that applies, by participant, period and the plan's line order.
+    pub fn lines(&self) -> Vec<LineValue> {
+        let mut out = Vec::new();
+        for p in 0..self.statics.ids.len() {
+            for t in 0..self.plan.calendar.periods.len() {
+                for &c in &self.plan.lines {
+                    if let Some(v) = self.value(c, p, t) {
+                        out.push(LineValue { participant: p, period: t, cell: c, amount: v.num() });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Does any line apply to the participant?
+    pub fn is_paid(&self, p: usize) -> bool {
+        self.plan.lines.iter().any(|&c| self.in_section(self.plan.cells[c].section, p))
+    }
+
+    fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
+        let a = &self.plan.across[id];
+        let fail = |fault| Failure { fault, span: a.span };
+        let arg_at = |q: usize, t: usize| eval(&a.arg, &CellEnv { ev: self, p: q, t }).map(Val::num);
+        match a.scope {
+            AcrossScope::Periods(scope) => {
+                let range = match scope {
+                    PeriodScope::Period => t..t + 1,
+                    PeriodScope::YearToDate => 0..t + 1,
+                    PeriodScope::Year => 0..self.plan.calendar.periods.len(),
+                };
+                let values = range.map(|t| arg_at(p, t)).collect::<EvalResult<Vec<_>>>()?;
+                Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
+            }
+            AcrossScope::Group(_) | AcrossScope::All => {
+                let (group, members): (usize, Vec<usize>) = match a.scope {
+                    AcrossScope::Group(col) => {
+                        let (of, groups) = &self.groups.by_column[&col];
+                        (of[p], groups[of[p]].clone())
+                    }
+                    _ => (0, (0..self.statics.ids.len()).collect()),
+                };
+                let members: Vec<usize> = members.into_iter().filter(|&q| self.in_section(a.domain, q)).collect();
+                let key = (id, t, group);
+                let cached = self.cache.borrow().get(&key).cloned();
+                let cached = match cached {
+                    Some(c) => c,
+                    None => {
+                        let c = match a.func {
+                            AcrossFunc::Rank => {
+                                let mut values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
+                                values.sort_unstable_by(|x, y| y.cmp(x));
+                                Cached::Sorted(values)
+                            }
+                            AcrossFunc::Share => {
+                                let weight = a.weight.as_ref().expect("share has a weight");
+                                let mut total = Decimal::ZERO;
+                                for &q in &members {
+                                    let w = eval(weight, &CellEnv { ev: self, p: q, t })?.num();
+                                    total = arith(ArithOp::Add, total, w).map_err(fail)?;
+                                }
+                                Cached::Number(total)
+                            }
+                            func => {
+                                let values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
+                                Cached::Number(combine(func, &values).map_err(fail)?)
+                            }
+                        };
+                        self.cache.borrow_mut().insert(key, c.clone());
+                        c
+                    }
+                };
+                Ok(Val::Num(match (a.func, cached) {
+                    (AcrossFunc::Rank, Cached::Sorted(values)) => {
+                        let mine = arg_at(p, t)?;
+                        Decimal::from(values.partition_point(|v| *v > mine) + 1)
+                    }
+                    (AcrossFunc::Share, Cached::Number(total)) => {
+                        if total.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            let pool = eval(&a.arg, &CellEnv { ev: self, p, t })?.num();
+                            let weight = eval(a.weight.as_ref().expect("weight"), &CellEnv { ev: self, p, t })?.num();
+                            // Multiply before dividing: exact whenever the share is.
+                            let product = arith(ArithOp::Mul, pool, weight).map_err(fail)?;
+                            arith(ArithOp::Div, product, total).map_err(fail)?
+                        }
+                    }
+                    (_, Cached::Number(n)) => n,
+                    (_, Cached::Sorted(_)) => unreachable!("only ranks cache sorted values"),
+                }))
+            }
+        }
+    }
+}
+
+/// Sum, count, min, max or average of values.
+fn combine(func: AcrossFunc, values: &[Decimal]) -> Result<Decimal, Fault> {
+    Ok(match func {
+        AcrossFunc::Sum => values.iter().try_fold(Decimal::ZERO, |a, b| arith(ArithOp::Add, a, *b))?,
+        AcrossFunc::Count => Decimal::from(values.len()),
+        AcrossFunc::Min => values.iter().copied().min().unwrap_or(Decimal::ZERO),
+        AcrossFunc::Max => values.iter().copied().max().unwrap_or(Decimal::ZERO),
+        AcrossFunc::Avg => {
+            if values.is_empty() {
+                Decimal::ZERO
+            } else {
+                let sum = values.iter().try_fold(Decimal::ZERO, |a, b| arith(ArithOp::Add, a, *b))?;
+                arith(ArithOp::Div, sum, Decimal::from(values.len()))?
+            }
+        }
+        AcrossFunc::Rank | AcrossFunc::Share => unreachable!("ranks and shares are per participant"),
+    })
+}
+
+struct CellEnv<'a, 'p> {
+    ev: &'a Evaluation<'p>,
+    p: usize,
+    t: usize,
+}
+
+impl<'a, 'p: 'a> Env<'a> for CellEnv<'a, 'p> {
+    fn param(&self, id: usize) -> Val<'a> {
+        self.ev.plan.params[id].values.at(self.t).as_val()
+    }
+    fn period(&self) -> usize {
+        self.t
+    }
+    fn period_part(&self, part: PeriodPart) -> Decimal {
+        period_part(self.ev.plan, self.t, part)
+    }
+    fn attribute(&self, col: usize) -> Val<'a> {
+        self.ev.statics.attributes[self.p][col].as_val()
+    }
+    fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+        lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
+    }
+    fn cell(&self, id: usize) -> Val<'a> {
+        // INVARIANT: stages run in dependency order, so a definition is computed
+        // before any definition that reads it in the same period.
+        self.ev.value(id, self.p, self.t).expect("computed before use").as_val()
+    }
+    fn prev(&self, id: usize) -> Option<Val<'a>> {
+        let t = self.t.checked_sub(1)?;
+        Some(self.ev.value(id, self.p, t).expect("earlier period computed").as_val())
+    }
+    fn aggregate(&self, acc: usize, scope: PeriodScope) -> EvalResult<Val<'a>> {
+        self.ev.accumulators.value(self.ev.plan, acc, self.p, self.t, scope).map(Val::Num)
+    }
+    fn across(&self, id: usize) -> EvalResult<Val<'a>> {
+        self.ev.across(id, self.p, self.t)
+    }
+}
+
+#[allow(dead_code)]
+fn _g(_: Grain) {}

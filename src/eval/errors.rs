@@ -1,0 +1,59 @@
+//! Evaluation errors: an operation the data made impossible, stamped once with
+//! the rule, participant and period it happened in.
+
+use super::expr::{Failure, Fault};
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
+#[error("{fault} in `{rule}` for participant `{participant}` in {period}")]
+#[diagnostic(code(comp::eval))]
+pub struct EvalError {
+    pub fault: Fault,
+    pub rule: String,
+    pub participant: String,
+    pub period: String,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    pub fn new(failure: Failure, rule: &str, participant: &str, period: &str) -> Self {
+        let (label, help) = match &failure.fault {
+            Fault::DivisionByZero => (
+                "the divisor is zero here".to_string(),
+                Some("guard the division, e.g. `if Q == 0 then 0% else C / Q`, or fix the data (a quota of 0?)".to_string()),
+            ),
+            Fault::Overflow => (
+                "the result does not fit".to_string(),
+                Some("amounts are exact decimals of up to 28 significant digits; check the data for absurd values".to_string()),
+            ),
+            Fault::MissingLookup { table, key } => (
+                format!("looked up in `{table}` here"),
+                Some(format!("add a row for `{key}` to `{table}`, or limit this rule to the participants who have one")),
+            ),
+        };
+        EvalError {
+            fault: failure.fault,
+            rule: rule.to_string(),
+            participant: participant.to_string(),
+            period: period.to_string(),
+            span: failure.span.into(),
+            label,
+            help,
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::DivisionByZero => f.write_str("division by zero"),
+            Fault::Overflow => f.write_str("arithmetic overflow"),
+            Fault::MissingLookup { table, key } => write!(f, "`{key}` has no row in `{table}`"),
+        }
+    }
+}

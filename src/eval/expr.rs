@@ -1,0 +1,212 @@
+//! The expression evaluator, shared by every level: constants, event rows and
+//! per-participant cells differ only in the [`Env`] that answers leaves.
+//!
+//! INVARIANT: the checker has resolved names and checked types, so a leaf is only
+//! asked of an environment that has it, and operands have the types the operator
+//! needs. A violation is a bug in the checker, hence `unreachable!`.
+
+use crate::check::{ArithOp, CmpOp, Expr, ExprKind, Param, PeriodPart, PeriodScope, Rounding, TierMode, TierTable};
+use crate::value::{Val, Value};
+use rust_decimal::Decimal;
+
+/// What can go wrong while computing: the data made an operation impossible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    DivisionByZero,
+    Overflow,
+    MissingLookup { table: String, key: String },
+}
+
+/// A fault and the expression it happened in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub fault: Fault,
+    pub span: crate::syntax::Span,
+}
+
+pub type EvalResult<T> = Result<T, Failure>;
+
+/// Answers the leaves of an expression.
+pub trait Env<'a> {
+    fn param(&self, id: usize) -> Val<'a>;
+    fn period(&self) -> usize;
+    fn period_part(&self, part: PeriodPart) -> Decimal;
+    fn column(&self, _col: usize) -> Val<'a> {
+        unreachable!("a column outside a row")
+    }
+    fn row_value(&self, _id: usize) -> Val<'a> {
+        unreachable!("a row value outside a row")
+    }
+    fn attribute(&self, _col: usize) -> Val<'a> {
+        unreachable!("an attribute without a participant")
+    }
+    fn lookup(&self, _table: usize, _col: usize) -> Result<Val<'a>, Fault> {
+        unreachable!("a lookup without a participant")
+    }
+    fn cell(&self, _id: usize) -> Val<'a> {
+        unreachable!("a cell outside cell evaluation")
+    }
+    fn prev(&self, _id: usize) -> Option<Val<'a>> {
+        unreachable!("prev outside cell evaluation")
+    }
+    fn aggregate(&self, _acc: usize, _scope: PeriodScope) -> EvalResult<Val<'a>> {
+        unreachable!("an aggregate outside cell evaluation")
+    }
+    fn group_aggregate(&self, _i: usize) -> Val<'a> {
+        unreachable!("a group aggregate outside `having`")
+    }
+    fn across(&self, _id: usize) -> EvalResult<Val<'a>> {
+        unreachable!("an aggregate across participants outside cell evaluation")
+    }
+}
+
+/// Evaluates `e` in `env`.
+pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
+    let fail = |fault: Fault| Failure { fault, span: e.span };
+    Ok(match &e.kind {
+        ExprKind::Const(v) => v.as_val(),
+        ExprKind::Param(id) => env.param(*id),
+        ExprKind::Column(c) => env.column(*c),
+        ExprKind::RowValue(r) => env.row_value(*r),
+        ExprKind::Attribute(c) => env.attribute(*c),
+        ExprKind::Lookup { table, column } => env.lookup(*table, *column).map_err(fail)?,
+        ExprKind::Cell(c) => env.cell(*c),
+        ExprKind::Prev { cell, default } => match env.prev(*cell) {
+            Some(v) => v,
+            None => eval(default, env)?,
+        },
+        ExprKind::Aggregate { acc, scope } => env.aggregate(*acc, *scope)?,
+        ExprKind::GroupAggregate(i) => env.group_aggregate(*i),
+        ExprKind::Across(id) => env.across(*id)?,
+        ExprKind::PeriodPart(part) => Val::Num(env.period_part(*part)),
+        ExprKind::Neg(x) => Val::Num(-eval(x, env)?.num()),
+        ExprKind::Not(x) => Val::Bool(!eval(x, env)?.bool()),
+        ExprKind::Arith(op, l, r) => {
+            let (a, b) = (eval(l, env)?.num(), eval(r, env)?.num());
+            Val::Num(arith(*op, a, b).map_err(fail)?)
+        }
+        ExprKind::Compare(op, l, r) => {
+            let (a, b) = (eval(l, env)?, eval(r, env)?);
+            Val::Bool(compare(*op, a, b))
+        }
+        ExprKind::And(l, r) => Val::Bool(eval(l, env)?.bool() && eval(r, env)?.bool()),
+        ExprKind::Or(l, r) => Val::Bool(eval(l, env)?.bool() || eval(r, env)?.bool()),
+        ExprKind::If { cond, then, otherwise } => {
+            if eval(cond, env)?.bool() {
+                eval(then, env)?
+            } else {
+                eval(otherwise, env)?
+            }
+        }
+        ExprKind::Min(xs) => Val::Num(fold(xs, env, Decimal::min)?),
+        ExprKind::Max(xs) => Val::Num(fold(xs, env, Decimal::max)?),
+        ExprKind::Abs(x) => Val::Num(eval(x, env)?.num().abs()),
+        ExprKind::Round { value, rounding } => Val::Num(round(*rounding, eval(value, env)?.num()).map_err(fail)?),
+        ExprKind::Tiers(t) => Val::Num(tiers(t, env)?),
+    })
+}
+
+fn fold<'a, E: Env<'a>>(xs: &'a [Expr], env: &E, f: fn(Decimal, Decimal) -> Decimal) -> EvalResult<Decimal> {
+    let mut acc = eval(&xs[0], env)?.num();
+    for x in &xs[1..] {
+        acc = f(acc, eval(x, env)?.num());
+    }
+    Ok(acc)
+}
+
+/// Exact decimal arithmetic; overflow and division by zero are faults.
+pub fn arith(op: ArithOp, a: Decimal, b: Decimal) -> Result<Decimal, Fault> {
+    match op {
+        ArithOp::Add => a.checked_add(b).ok_or(Fault::Overflow),
+        ArithOp::Sub => a.checked_sub(b).ok_or(Fault::Overflow),
+        ArithOp::Mul => a.checked_mul(b).ok_or(Fault::Overflow),
+        ArithOp::Div => {
+            if b.is_zero() {
+                Err(Fault::DivisionByZero)
+            } else {
+                a.checked_div(b).ok_or(Fault::Overflow)
+            }
+        }
+    }
+}
+
+pub fn round(rounding: Rounding, x: Decimal) -> Result<Decimal, Fault> {
+    rounding.apply(x).ok_or(Fault::Overflow)
+}
+
+fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> bool {
+    match op {
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+    }
+}
+
+/// A tier table applied to its base. Bands are half-open `[from, to)`: a value
+/// on an edge belongs to the higher band.
+fn tiers<'a, E: Env<'a>>(t: &'a TierTable, env: &E) -> EvalResult<Decimal> {
+    let fail = |fault: Fault, span| Failure { fault, span };
+    let x = eval(&t.base, env)?.num();
+    let scale = match &t.of {
+        Some(of) => Some(eval(of, env)?.num()),
+        None => None,
+    };
+    let edge = |e: &'a Expr| -> EvalResult<Decimal> {
+        let v = eval(e, env)?.num();
+        match scale {
+            Some(s) => arith(ArithOp::Mul, v, s).map_err(|f| fail(f, e.span)),
+            None => Ok(v),
+        }
+    };
+    let mut total = Decimal::ZERO;
+    for band in &t.bands {
+        let from = edge(&band.from)?;
+        let to = match &band.to {
+            Some(e) => Some(edge(e)?),
+            None => None,
+        };
+        let pays = || eval(&band.pays, env).map(|v| v.num());
+        let entered = x >= from;
+        let inside = entered && to.is_none_or(|to| x < to);
+        match (t.mode, t.fixed) {
+            (TierMode::Marginal, false) if x > from => {
+                let top = to.map_or(x, |to| x.min(to));
+                let part = arith(ArithOp::Sub, top, from).map_err(|f| fail(f, band.span))?;
+                let amount = arith(ArithOp::Mul, part, pays()?).map_err(|f| fail(f, band.span))?;
+                total = arith(ArithOp::Add, total, amount).map_err(|f| fail(f, band.span))?;
+            }
+            (TierMode::Marginal, true) if entered => {
+                total = arith(ArithOp::Add, total, pays()?).map_err(|f| fail(f, band.span))?;
+            }
+            (TierMode::Whole, false) if inside => {
+                return arith(ArithOp::Mul, x, pays()?).map_err(|f| fail(f, band.span));
+            }
+            (TierMode::Whole, true) if inside => return pays(),
+            _ => {}
+        }
+    }
+    Ok(total)
+}
+
+/// Evaluates an expression that uses only literals and parameters.
+pub fn eval_constant(e: &Expr, params: &[Param], period: usize) -> Result<Value, Fault> {
+    struct Constants<'p> {
+        params: &'p [Param],
+        period: usize,
+    }
+    impl<'p> Env<'p> for Constants<'p> {
+        fn param(&self, id: usize) -> Val<'p> {
+            self.params[id].values.at(self.period).as_val()
+        }
+        fn period(&self) -> usize {
+            self.period
+        }
+        fn period_part(&self, _: PeriodPart) -> Decimal {
+            unreachable!("constants do not depend on the period")
+        }
+    }
+    eval(e, &Constants { params, period }).map(|v| v.to_owned_value()).map_err(|f| f.fault)
+}

@@ -1,0 +1,88 @@
+//! The per-row step: compute a row's values and feed its participant's
+//! accumulators for the row's period.
+
+use super::accumulate::Accumulators;
+use super::errors::EvalError;
+use super::expr::{eval, Env, Fault};
+use crate::check::{Plan, PeriodPart, SectionId};
+use crate::data::StaticData;
+use crate::value::Val;
+use rust_decimal::Decimal;
+
+/// The plan's row-level work, with section membership decided up front.
+pub struct RowProgram<'p> {
+    plan: &'p Plan,
+    statics: &'p StaticData,
+    /// `members[section][participant]`.
+    members: Vec<Vec<bool>>,
+}
+
+impl<'p> RowProgram<'p> {
+    pub fn new(plan: &'p Plan, statics: &'p StaticData) -> Result<Self, Vec<EvalError>> {
+        let members = super::cells::section_members(plan, statics)?;
+        Ok(RowProgram { plan, statics, members })
+    }
+
+    pub fn into_members(self) -> Vec<Vec<bool>> {
+        self.members
+    }
+
+    fn applies(&self, section: Option<SectionId>, participant: usize) -> bool {
+        section.is_none_or(|s| self.members[s][participant])
+    }
+
+    /// Feeds one event row (participant `p`, period `t`) into `accs`.
+    pub fn push(&self, accs: &mut Accumulators, p: usize, t: usize, columns: &[Val<'_>]) -> Result<(), EvalError> {
+        let stamp = |name: &str, f| EvalError::new(f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label);
+        let mut row_values: Vec<Val<'_>> = Vec::with_capacity(self.plan.row_values.len());
+        for rv in &self.plan.row_values {
+            let v = if self.applies(rv.section, p) {
+                let env = RowEnv { program: self, p, t, columns, row_values: &row_values };
+                eval(&rv.expr, &env).map_err(|f| stamp(&rv.name, f))?
+            } else {
+                Val::Num(Decimal::ZERO)
+            };
+            row_values.push(v);
+        }
+        let env = RowEnv { program: self, p, t, columns, row_values: &row_values };
+        for (id, acc) in self.plan.accumulators.iter().enumerate() {
+            if self.applies(acc.section, p) {
+                accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct RowEnv<'a, 'v, 'p> {
+    program: &'a RowProgram<'p>,
+    p: usize,
+    t: usize,
+    columns: &'a [Val<'a>],
+    /// The row values computed so far (each reads only earlier ones).
+    row_values: &'v [Val<'a>],
+}
+
+impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
+    fn param(&self, id: usize) -> Val<'a> {
+        self.program.plan.params[id].values.at(self.t).as_val()
+    }
+    fn period(&self) -> usize {
+        self.t
+    }
+    fn period_part(&self, part: PeriodPart) -> Decimal {
+        super::cells::period_part(self.program.plan, self.t, part)
+    }
+    fn column(&self, col: usize) -> Val<'a> {
+        self.columns[col]
+    }
+    fn row_value(&self, id: usize) -> Val<'a> {
+        self.row_values[id]
+    }
+    fn attribute(&self, col: usize) -> Val<'a> {
+        self.program.statics.attributes[self.p][col].as_val()
+    }
+    fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+        super::cells::lookup(self.program.plan, self.program.statics, self.p, table, col)
+    }
+}

@@ -1,0 +1,15 @@
+//! Syntax: plan text → AST with spans.
+//!
+//! The pest grammar lives in `grammar/comp.pest`; [`parser`] runs it and builds
+//! the [`ast`]. Nothing here knows about types or names: that is `check`'s job.
+
+pub mod ast;
+mod errors;
+mod limits;
+mod parser;
+pub mod span;
+
+pub use errors::SyntaxError;
+pub use limits::{MAX_NAME_BYTES, MAX_NESTING, MAX_SOURCE_BYTES};
+pub use parser::{parse, parse_expr};
+pub use span::{Ident, Span, Spanned};

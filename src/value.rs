@@ -1,0 +1,145 @@
+//! The values a plan computes with, and their types.
+//!
+//! Every number is an exact [`Decimal`]; its unit (money, ratio, plain number)
+//! lives in the [`Type`], known to the checker, so the evaluator never checks
+//! units. Money × money is rejected by the checker; money ÷ money is a ratio.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::fmt;
+use std::sync::Arc;
+
+/// The type of a column, parameter or expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// An amount in the plan currency.
+    Money,
+    /// A dimensionless ratio, written and shown as a percentage (`120%`).
+    Ratio,
+    /// A plain number (counts, factors).
+    Number,
+    Bool,
+    Text,
+    Date,
+}
+
+impl Type {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Type::Money | Type::Ratio | Type::Number)
+    }
+
+    /// Ratio and number are both dimensionless and mix freely.
+    pub fn is_dimensionless(self) -> bool {
+        matches!(self, Type::Ratio | Type::Number)
+    }
+
+    /// The word used in plan files (`money`, `percent`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Money => "money",
+            Type::Ratio => "percent",
+            Type::Number => "number",
+            Type::Bool => "bool",
+            Type::Text => "text",
+            Type::Date => "date",
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An owned value: constants, table cells, per-participant results.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    Num(Decimal),
+    Bool(bool),
+    Text(Arc<str>),
+    Date(NaiveDate),
+}
+
+impl Value {
+    pub const ZERO: Value = Value::Num(Decimal::ZERO);
+
+    pub fn as_val(&self) -> Val<'_> {
+        match self {
+            Value::Num(d) => Val::Num(*d),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Text(t) => Val::Text(t),
+            Value::Date(d) => Val::Date(*d),
+        }
+    }
+
+    pub fn num(&self) -> Decimal {
+        match self {
+            Value::Num(d) => *d,
+            // INVARIANT: the checker only asks for numbers where the type is numeric.
+            other => unreachable!("expected a number, found {other:?}"),
+        }
+    }
+}
+
+/// A borrowed value, as expressions produce it: text borrows from the record or
+/// the plan, so evaluating a row allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Val<'a> {
+    Num(Decimal),
+    Bool(bool),
+    Text(&'a str),
+    Date(NaiveDate),
+}
+
+impl<'a> Val<'a> {
+    pub fn num(self) -> Decimal {
+        match self {
+            Val::Num(d) => d,
+            // INVARIANT: the checker only asks for numbers where the type is numeric.
+            other => unreachable!("expected a number, found {other:?}"),
+        }
+    }
+
+    pub fn bool(self) -> bool {
+        match self {
+            Val::Bool(b) => b,
+            // INVARIANT: conditions are checked to be bool.
+            other => unreachable!("expected a bool, found {other:?}"),
+        }
+    }
+
+    pub fn to_owned_value(self) -> Value {
+        match self {
+            Val::Num(d) => Value::Num(d),
+            Val::Bool(b) => Value::Bool(b),
+            Val::Text(t) => Value::Text(Arc::from(t)),
+            Val::Date(d) => Value::Date(d),
+        }
+    }
+}
+
+impl fmt::Display for Val<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Val::Num(d) => write!(f, "{d}"),
+            Val::Bool(b) => write!(f, "{b}"),
+            Val::Text(t) => write!(f, "{t:?}"),
+            Val::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_val().fmt(f)
+    }
+}
+
+/// Lets maps keyed by [`Value`] be probed with a borrowed [`Val`]; both hash alike
+/// (same variants in the same order, text hashed as `str`).
+impl hashbrown::Equivalent<Value> for Val<'_> {
+    fn equivalent(&self, key: &Value) -> bool {
+        *self == key.as_val()
+    }
+}
