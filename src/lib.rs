@@ -8,10 +8,10 @@
 //! command.
 #![forbid(unsafe_code)]
 
-pub mod syntax;
 pub mod check;
+pub mod cli;
 pub mod data;
 pub mod eval;
-pub mod value;
 pub mod report;
-pub mod cli;
+pub mod syntax;
+pub mod value;

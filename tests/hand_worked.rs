@@ -62,14 +62,7 @@ fn parse(csv: &str) -> Payouts {
         .map(|line| {
             let fields: Vec<&str> = line.split(',').collect();
             assert_eq!(fields.len(), 4, "not 4 fields: {line:?}");
-            (
-                (
-                    fields[0].to_string(),
-                    fields[1].to_string(),
-                    fields[2].to_string(),
-                ),
-                fields[3].to_string(),
-            )
+            ((fields[0].to_string(), fields[1].to_string(), fields[2].to_string()), fields[3].to_string())
         })
         .collect()
 }
@@ -95,26 +88,17 @@ struct Checker {
 
 impl Checker {
     fn new(csv: &str) -> Checker {
-        Checker {
-            payouts: parse(csv),
-            mismatches: Vec::new(),
-        }
+        Checker { payouts: parse(csv), mismatches: Vec::new() }
     }
 
     fn line(&mut self, participant: &str, period: &str, line: &str, expected: &str) {
-        let key = (
-            participant.to_string(),
-            period.to_string(),
-            line.to_string(),
-        );
+        let key = (participant.to_string(), period.to_string(), line.to_string());
         match self.payouts.get(&key) {
             Some(actual) if actual == expected => {}
-            Some(actual) => self.mismatches.push(format!(
-                "{participant} {period} {line}: expected {expected}, got {actual}"
-            )),
-            None => self.mismatches.push(format!(
-                "{participant} {period} {line}: expected {expected}, line missing"
-            )),
+            Some(actual) => {
+                self.mismatches.push(format!("{participant} {period} {line}: expected {expected}, got {actual}"))
+            }
+            None => self.mismatches.push(format!("{participant} {period} {line}: expected {expected}, line missing")),
         }
     }
 
@@ -500,11 +484,7 @@ fn engine_matches_the_reference_byte_for_byte() {
     }
     let exp: Vec<&str> = expected.lines().collect();
     let act: Vec<&str> = actual.lines().collect();
-    let first = exp
-        .iter()
-        .zip(&act)
-        .position(|(e, a)| e != a)
-        .unwrap_or(exp.len().min(act.len()));
+    let first = exp.iter().zip(&act).position(|(e, a)| e != a).unwrap_or(exp.len().min(act.len()));
     if first == exp.len() && first == act.len() {
         panic!("comp run prints the reference's lines, but its line endings differ");
     }

@@ -108,14 +108,7 @@ fn hash(seed: u64, x: u64) -> u64 {
 }
 
 /// The industries; index 0 is the plan's strategic industry (credit × 120%).
-const INDUSTRIES: [&str; 6] = [
-    "new_energy",
-    "manufacturing",
-    "retail",
-    "healthcare",
-    "finance",
-    "logistics",
-];
+const INDUSTRIES: [&str; 6] = ["new_energy", "manufacturing", "retail", "healthcare", "finance", "logistics"];
 /// Sales regions; a team sells in one region.
 const REGIONS: [&str; 7] = ["华东", "华南", "华北", "华中", "西南", "西北", "东北"];
 /// Customers per rep (each rep has their own).
@@ -203,15 +196,7 @@ fn draw_reps(rng: &mut Rng, n_reps: u32, n_teams: u32) -> Vec<Rep> {
                     }
                 }
             }
-            Rep {
-                team,
-                volume,
-                attain_pct,
-                contract_pm,
-                weight,
-                refund_weight,
-                credit_tenth_cents: 0,
-            }
+            Rep { team, volume, attain_pct, contract_pm, weight, refund_weight, credit_tenth_cents: 0 }
         })
         .collect()
 }
@@ -242,14 +227,10 @@ impl Picker {
 
 fn write_sales(args: &Args, reps: &mut [Rep]) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(args.out.join("sales.csv"))?);
-    out.write_all(
-        b"id,date,rep,customer,new_customer,industry,region,contract_amount,collected\n",
-    )?;
+    out.write_all(b"id,date,rep,customer,new_customer,industry,region,contract_amount,collected\n")?;
 
     let rep_width = id_width(u64::from(args.reps), 4);
-    let rep_ids: Vec<Vec<u8>> = (1..=u64::from(args.reps))
-        .map(|n| padded_id(b'R', n, rep_width))
-        .collect();
+    let rep_ids: Vec<Vec<u8>> = (1..=u64::from(args.reps)).map(|n| padded_id(b'R', n, rep_width)).collect();
     let customer_width = id_width(u64::from(args.reps) * CUSTOMERS_PER_REP, 5);
     let id_w = id_width(args.rows, 7);
     let dates: Vec<[u8; 10]> = (0..366).map(date_of_day).collect();
@@ -273,11 +254,7 @@ fn write_sales(args: &Args, reps: &mut [Rep]) -> io::Result<()> {
             row += 1;
             let day = start_day + (i - first) * days / (end - first);
             let kind = rng.below(1000);
-            let r = if kind < REFUND_PM {
-                refunds.pick(&mut rng)
-            } else {
-                ordinary.pick(&mut rng)
-            };
+            let r = if kind < REFUND_PM { refunds.pick(&mut rng) } else { ordinary.pick(&mut rng) };
             let rep = &mut reps[r];
             let customer = r as u64 * CUSTOMERS_PER_REP + rng.below(CUSTOMERS_PER_REP) + 1;
             let traits = hash(args.seed, customer);
@@ -360,11 +337,7 @@ fn write_quotas(dir: &Path, reps: &[Rep]) -> io::Result<()> {
     let mut line = Vec::new();
     for (i, rep) in reps.iter().enumerate() {
         let credit_yuan = rep.credit_tenth_cents / 1000;
-        let quota = if credit_yuan > 0 {
-            credit_yuan as u64 * 100 / rep.attain_pct
-        } else {
-            rep.volume
-        };
+        let quota = if credit_yuan > 0 { credit_yuan as u64 * 100 / rep.attain_pct } else { rep.volume };
         let quota = ((quota + 5_000) / 10_000).max(1) * 10_000;
         line.clear();
         push_id(&mut line, b'R', i as u64 + 1, rep_width);

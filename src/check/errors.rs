@@ -99,11 +99,21 @@ pub enum CheckError {
 }
 
 impl CheckError {
-    pub fn invalid(message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>, help: Option<String>) -> Self {
+    pub fn invalid(
+        message: impl Into<String>,
+        span: impl Into<SourceSpan>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
         CheckError::Invalid { message: message.into(), span: span.into(), label: label.into(), help }
     }
 
-    pub fn type_error(message: impl Into<String>, span: impl Into<SourceSpan>, label: impl Into<String>, help: Option<String>) -> Self {
+    pub fn type_error(
+        message: impl Into<String>,
+        span: impl Into<SourceSpan>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
         CheckError::Type { message: message.into(), span: span.into(), label: label.into(), help }
     }
 }

@@ -12,7 +12,7 @@ use super::plan::*;
 use super::settings::{self, Settings};
 use super::tiers;
 use super::{Declarations, NameRef, Override};
-use crate::syntax::ast::{self, BinaryOp, DefKind, ParamValue, UnaryOp};
+use crate::syntax::ast::{self, BinaryOp, ParamValue, UnaryOp};
 use crate::syntax::{Ident, Span};
 use crate::value::{Type, Value};
 use rust_decimal::Decimal;
@@ -239,12 +239,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         match value {
             Ok(v) => Some((typed.ty.concrete(), v)),
             Err(err) => {
-                self.errors.push(CheckError::invalid(
-                    format!("cannot compute {context}: {err}"),
-                    e.span,
-                    "here",
-                    None,
-                ));
+                self.errors.push(CheckError::invalid(format!("cannot compute {context}: {err}"), e.span, "here", None));
                 None
             }
         }
@@ -266,7 +261,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
             .collect()
     }
 
-    fn per_period_param(&mut self, decl: &ast::ParamDecl, grain: &Ident, entries: &[(Ident, ast::Expr)]) -> Option<Param> {
+    fn per_period_param(
+        &mut self,
+        decl: &ast::ParamDecl,
+        grain: &Ident,
+        entries: &[(Ident, ast::Expr)],
+    ) -> Option<Param> {
         let plan_grain = self.settings.calendar.grain;
         let param_grain = match grain.as_str() {
             "month" => Grain::Month,
@@ -411,7 +411,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         let Some((ty, value)) = self.constant(&expr, "a `--set` value") else { return };
         let is_zero = matches!(&value, Value::Num(d) if d.is_zero()) && ty == Type::Number;
-        if !(compatible(ty, param.ty) && (ty.is_numeric() == param.ty.is_numeric()) && (ty == Type::Money) == (param.ty == Type::Money) || is_zero && param.ty.is_numeric()) {
+        if !(compatible(ty, param.ty)
+            && (ty.is_numeric() == param.ty.is_numeric())
+            && (ty == Type::Money) == (param.ty == Type::Money)
+            || is_zero && param.ty.is_numeric())
+        {
             self.errors.push(bad(
                 format!("`{}` is {} but `{}` is {}", o.value, ty, param.name, param.ty),
                 Some(example_for(param.ty, &self.settings.currency)),
@@ -451,7 +455,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
             if let DefState::Done { ty: actual, .. } = self.def_state[target] {
                 if !unify_ok(actual, ty) {
                     self.errors.push(CheckError::type_error(
-                        format!("`prev` default is {} but `{}` is {}", ty.describe(), self.decls.defs[target].0.name.as_str(), actual.describe()),
+                        format!(
+                            "`prev` default is {} but `{}` is {}",
+                            ty.describe(),
+                            self.decls.defs[target].0.name.as_str(),
+                            actual.describe()
+                        ),
                         span,
                         "this default",
                         Some("give a default with the same unit, e.g. `0 CNY` for money".into()),
@@ -511,16 +520,18 @@ impl<'a, 'e> Compiler<'a, 'e> {
                         format!("{} line `{}` must be money, not {}", def.kind.keyword(), def.name.as_str(), other),
                         def.expr.span,
                         format!("this is {other}"),
-                        Some(format!("multiply by an amount, e.g. `{} × 1,000 {}`", def.name.as_str(), self.settings.currency)),
+                        Some(format!(
+                            "multiply by an amount, e.g. `{} × 1,000 {}`",
+                            def.name.as_str(),
+                            self.settings.currency
+                        )),
                     ));
                 }
             }
             // Rule 13 and its kind: every line is rounded by the plan's rule.
             let span = typed.expr.span;
-            typed.expr = Expr {
-                kind: ExprKind::Round { value: Box::new(typed.expr), rounding: self.settings.rounding },
-                span,
-            };
+            typed.expr =
+                Expr { kind: ExprKind::Round { value: Box::new(typed.expr), rounding: self.settings.rounding }, span };
             typed.ty = Ty::Known(Type::Money);
         }
         let ty = match typed.ty {
@@ -550,7 +561,6 @@ impl<'a, 'e> Compiler<'a, 'e> {
             section,
             span: def.name.span,
         });
-        self.def_state[i] = DefState::Done { ty, level: typed.level.max(Level::Static).min(typed.level.max(Level::Static)) };
         let level = if typed.level == Level::Row { Level::Row } else { Level::Cell };
         self.def_state[i] = DefState::Done { ty, level };
         Some((ty, level))
@@ -650,10 +660,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             K::If { cond, then, otherwise } => {
                 let c = self.expr(cond, scope);
                 let t = self.expr(then, scope);
-                let o = match otherwise {
-                    Some(o) => Some(self.expr(o, scope)),
-                    None => None,
-                };
+                let o = otherwise.as_ref().map(|o| self.expr(o, scope));
                 let (c, t) = (c?, t?);
                 self.expect_bool(&c, cond.span, "an `if` condition");
                 let mut level = self.join(&c, &t, cond.span, then.span)?;
@@ -677,12 +684,14 @@ impl<'a, 'e> Compiler<'a, 'e> {
                         (Expr { kind: ExprKind::Const(Value::ZERO), span: then.span }, Ty::Zero)
                     }
                 };
-                let ty = self.unify(t.ty, oty, then.span, otherwise.as_ref().map_or(then.span, |o| o.span), "the branches of an `if`")?;
-                mk(
-                    ExprKind::If { cond: Box::new(c.expr), then: Box::new(t.expr), otherwise: Box::new(o) },
-                    ty,
-                    level,
-                )
+                let ty = self.unify(
+                    t.ty,
+                    oty,
+                    then.span,
+                    otherwise.as_ref().map_or(then.span, |o| o.span),
+                    "the branches of an `if`",
+                )?;
+                mk(ExprKind::If { cond: Box::new(c.expr), then: Box::new(t.expr), otherwise: Box::new(o) }, ty, level)
             }
             K::Call(call) => self.call(call, span, scope),
             K::Tiers(t) => self.tiers(t, span, scope),
@@ -715,7 +724,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 self.errors.push(CheckError::Level {
                     message: "a row value is used with per-participant values".into(),
                     span: b_span.into(),
-                    label: if b == Level::Row { "a value of each row".into() } else { "a value per participant and period".into() },
+                    label: if b == Level::Row {
+                        "a value of each row".into()
+                    } else {
+                        "a value per participant and period".into()
+                    },
                     help: Some("aggregate the row value first, e.g. `sum(collected)`, or compute both per row".into()),
                 });
                 None
@@ -729,13 +742,20 @@ impl<'a, 'e> Compiler<'a, 'e> {
             (Ty::Error, _) | (_, Ty::Error) => Some(Ty::Error),
             (Ty::Zero, t) | (t, Ty::Zero) if t.numeric() => Some(t),
             (Ty::Known(x), Ty::Known(y)) if x == y => Some(a),
-            (Ty::Known(x), Ty::Known(y)) if x.is_dimensionless() && y.is_dimensionless() => Some(Ty::Known(Type::Ratio)),
+            (Ty::Known(x), Ty::Known(y)) if x.is_dimensionless() && y.is_dimensionless() => {
+                Some(Ty::Known(Type::Ratio))
+            }
             _ => {
                 self.errors.push(CheckError::Type {
                     message: format!("{what} are {} and {}", a.describe(), b.describe()),
                     span: b_span.into(),
                     label: format!("this is {}", b.describe()),
-                    help: Some(format!("make both {} (the first is at {}..{})", a.describe(), a_span.start, a_span.end)),
+                    help: Some(format!(
+                        "make both {} (the first is at {}..{})",
+                        a.describe(),
+                        a_span.start,
+                        a_span.end
+                    )),
                 });
                 None
             }
@@ -743,7 +763,16 @@ impl<'a, 'e> Compiler<'a, 'e> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn binary(&mut self, op: BinaryOp, l: Typed, r: Typed, span: Span, ls: Span, rs: Span, level: Level) -> Option<Typed> {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        l: Typed,
+        r: Typed,
+        span: Span,
+        ls: Span,
+        rs: Span,
+        level: Level,
+    ) -> Option<Typed> {
         use Type::*;
         let mk = |kind: ExprKind, ty: Ty| Some(Typed { expr: Expr { kind, span }, ty, level });
         let (lt, rt) = (l.ty, r.ty);
@@ -841,19 +870,21 @@ impl<'a, 'e> Compiler<'a, 'e> {
                             return None;
                         }
                     },
-                    BinaryOp::Mul => match (lt, rt) {
-                        (a, b) if a == money && b == money => {
-                            self.errors.push(CheckError::Type {
+                    BinaryOp::Mul => {
+                        match (lt, rt) {
+                            (a, b) if a == money && b == money => {
+                                self.errors.push(CheckError::Type {
                                 message: "cannot multiply money by money".into(),
                                 span: span.into(),
                                 label: "money `×` money".into(),
                                 help: Some("one side should be a rate or a count: divide one amount by another to get a ratio".into()),
                             });
-                            return None;
+                                return None;
+                            }
+                            (a, _) | (_, a) if a == money => money,
+                            (a, b) => ratio_if_any(a, b),
                         }
-                        (a, _) | (_, a) if a == money => money,
-                        (a, b) => ratio_if_any(a, b),
-                    },
+                    }
                     _ => match (lt, rt) {
                         (a, b) if a == money && b == money => Ty::Known(Ratio),
                         (a, _) if a == money => money,
@@ -882,7 +913,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
     }
 
     fn name(&mut self, qualifier: Option<&Ident>, name: &Ident, span: Span, scope: &mut Scope) -> Option<Typed> {
-        let mk = |kind: ExprKind, ty: Type, level: Level| Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(ty), level });
+        let mk = |kind: ExprKind, ty: Type, level: Level| {
+            Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(ty), level })
+        };
         if let Some(q) = qualifier {
             return self.qualified(q, name, span, scope);
         }
@@ -890,7 +923,13 @@ impl<'a, 'e> Compiler<'a, 'e> {
         match self.decls.names.get(n).copied() {
             Some(NameRef::Param(i)) => {
                 self.resolve_param(i);
-                let Some(p) = &self.params[i] else { return Some(Typed { expr: Expr { kind: ExprKind::Param(i), span }, ty: Ty::Error, level: Level::Constant }) };
+                let Some(p) = &self.params[i] else {
+                    return Some(Typed {
+                        expr: Expr { kind: ExprKind::Param(i), span },
+                        ty: Ty::Error,
+                        level: Level::Constant,
+                    });
+                };
                 return mk(ExprKind::Param(i), p.ty, Level::Constant);
             }
             Some(NameRef::Def(i)) => return self.def_ref(i, name, span, scope),
@@ -983,7 +1022,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 what: "table",
                 name: qn.to_string(),
                 span: q.span.into(),
-                help: did_you_mean(qn, names.iter().copied()).or_else(|| Some(format!("the tables are {}", settings::list(&names)))),
+                help: did_you_mean(qn, names.iter().copied())
+                    .or_else(|| Some(format!("the tables are {}", settings::list(&names)))),
             });
             return None;
         };
@@ -993,7 +1033,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 name: format!("{qn}.{}", name.as_str()),
                 span: name.span.into(),
                 help: did_you_mean(name.as_str(), table.columns.iter().map(|c| c.name.as_str()))
-                    .map(|h| h.replace('`', "`").replacen("did you mean `", &format!("did you mean `{qn}."), 1)),
+                    .map(|h| h.replacen("did you mean `", &format!("did you mean `{qn}."), 1)),
             });
             return None;
         };
@@ -1005,7 +1045,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     return self.too_high(span, scope, "a lookup");
                 }
                 let ty = self.lookups[t].columns[col].ty.value_type();
-                Some(Typed { expr: Expr { kind: ExprKind::Lookup { table: t, column: col }, span }, ty: Ty::Known(ty), level: Level::Static })
+                Some(Typed {
+                    expr: Expr { kind: ExprKind::Lookup { table: t, column: col }, span },
+                    ty: Ty::Known(ty),
+                    level: Level::Static,
+                })
             }
         }
     }
@@ -1095,7 +1139,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     "abs" => {
                         self.arity(call, 1, 1)?;
                         let t = self.numeric_arg(&call.args[0], scope)?;
-                        Some(Typed { expr: Expr { kind: ExprKind::Abs(Box::new(t.expr)), span }, ty: t.ty, level: t.level })
+                        Some(Typed {
+                            expr: Expr { kind: ExprKind::Abs(Box::new(t.expr)), span },
+                            ty: t.ty,
+                            level: t.level,
+                        })
                     }
                     "round" => self.round(call, span, scope),
                     "clamp" => self.clamp(call, span, scope),
@@ -1107,7 +1155,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     what: "function",
                     name: f.to_string(),
                     span: call.func.span.into(),
-                    help: did_you_mean(f, FUNCTIONS).or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..11])))),
+                    help: did_you_mean(f, FUNCTIONS)
+                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..11])))),
                 });
                 None
             }
@@ -1119,7 +1168,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
         if n < min || n > max {
             let expected = if min == max { format!("{min}") } else { format!("{min} to {max}") };
             self.errors.push(CheckError::invalid(
-                format!("`{}` takes {expected} argument{}, not {n}", call.func.as_str(), if max == 1 { "" } else { "s" }),
+                format!(
+                    "`{}` takes {expected} argument{}, not {n}",
+                    call.func.as_str(),
+                    if max == 1 { "" } else { "s" }
+                ),
                 call.func.span,
                 "called here",
                 Some(usage(call.func.as_str()).into()),
@@ -1177,7 +1230,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let x = self.numeric_arg(&call.args[0], scope)?;
         let mut rounding = self.settings.rounding;
         if let Some(unit) = call.args.get(1) {
-            let Some((ty, v)) = self.constant(unit, "a rounding unit") else { return None };
+            let (ty, v) = self.constant(unit, "a rounding unit")?;
             let u = v.num();
             if !ty.is_numeric() || u <= Decimal::ZERO {
                 self.errors.push(CheckError::invalid(
@@ -1203,7 +1256,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 }
             }
         }
-        Some(Typed { expr: Expr { kind: ExprKind::Round { value: Box::new(x.expr), rounding }, span }, ty: x.ty, level: x.level })
+        Some(Typed {
+            expr: Expr { kind: ExprKind::Round { value: Box::new(x.expr), rounding }, span },
+            ty: x.ty,
+            level: x.level,
+        })
     }
 
     fn prev(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
@@ -1252,10 +1309,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
             }
         };
         scope.deps.push((i, DepKind::Prev));
-        let default = default
-            .map(|d| d.expr)
-            .unwrap_or(Expr { kind: ExprKind::Const(Value::ZERO), span });
-        Some(Typed { expr: Expr { kind: ExprKind::Prev { cell: i, default: Box::new(default) }, span }, ty, level: Level::Cell })
+        let default = default.map(|d| d.expr).unwrap_or(Expr { kind: ExprKind::Const(Value::ZERO), span });
+        Some(Typed {
+            expr: Expr { kind: ExprKind::Prev { cell: i, default: Box::new(default) }, span },
+            ty,
+            level: Level::Cell,
+        })
     }
 
     /// `sum`, `count`, `min`, `max`, `avg`: over rows when the argument is a row
@@ -1310,10 +1369,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
             ("max", _) => AggFunc::Max,
             _ => AggFunc::Avg,
         };
-        if call.having.is_some() && func != AggFunc::CountDistinct {
+        if let (Some(having), false) = (&call.having, func == AggFunc::CountDistinct) {
             self.errors.push(CheckError::invalid(
                 "`having` goes with `count(distinct ...)`",
-                call.having.as_ref().unwrap().span,
+                having.span,
                 "a condition on each distinct key",
                 Some("e.g. `count(distinct customer having sum(collected) >= 20,000 CNY)`".into()),
             ));
@@ -1400,7 +1459,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
                             format!("`{}` of rows cannot be taken over `{}`", func.name(), over.as_str()),
                             span,
                             "not additive across participants",
-                            Some(format!("name the per-participant value first, then e.g. `avg(x) over {}`", over.as_str())),
+                            Some(format!(
+                                "name the per-participant value first, then e.g. `avg(x) over {}`",
+                                over.as_str()
+                            )),
                         ));
                         return None;
                     }
@@ -1408,7 +1470,15 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 let arg = Expr { kind: ExprKind::Aggregate { acc, scope: PeriodScope::Period }, span };
                 let across_scope = self.across_scope(over, false)?;
                 let id = self.across.len();
-                self.across.push(Across { func, arg, weight: None, scope: across_scope, domain: home, ty: ty.concrete(), span });
+                self.across.push(Across {
+                    func,
+                    arg,
+                    weight: None,
+                    scope: across_scope,
+                    domain: home,
+                    ty: ty.concrete(),
+                    span,
+                });
                 return Some(Typed { expr: Expr { kind: ExprKind::Across(id), span }, ty, level: Level::Cell });
             }
         };
@@ -1457,8 +1527,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
             w => match self.participants.column(w) {
                 Some(c) => Some(AcrossScope::Group(c)),
                 None => {
-                    let cands: Vec<&str> =
-                        SCOPE_WORDS.iter().copied().chain(self.participants.columns.iter().map(|c| c.name.as_str())).collect();
+                    let cands: Vec<&str> = SCOPE_WORDS
+                        .iter()
+                        .copied()
+                        .chain(self.participants.columns.iter().map(|c| c.name.as_str()))
+                        .collect();
                     self.errors.push(CheckError::Unknown {
                         what: "group",
                         name: w.to_string(),
@@ -1476,14 +1549,24 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
     }
 
-    fn across_aggregate(&mut self, call: &ast::Call, arg: Typed, probe: Scope, span: Span, scope: &mut Scope) -> Option<Typed> {
+    fn across_aggregate(
+        &mut self,
+        call: &ast::Call,
+        arg: Typed,
+        probe: Scope,
+        span: Span,
+        scope: &mut Scope,
+    ) -> Option<Typed> {
         let f = call.func.as_str();
         let Some(over) = &call.over else {
             self.errors.push(CheckError::Level {
                 message: format!("`{f}` of a per-participant value needs `over`"),
                 span: span.into(),
                 label: "aggregate over what?".into(),
-                help: Some(format!("write `{f}(...) over team` (a column of `{}`), `over all`, `over year` or `over ytd`", self.participants.name)),
+                help: Some(format!(
+                    "write `{f}(...) over team` (a column of `{}`), `over all`, `over year` or `over ytd`",
+                    self.participants.name
+                )),
             });
             return None;
         };
@@ -1578,8 +1661,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
             },
             1 => probe.sections_seen.iter().next().copied(),
             _ => {
-                let names: Vec<String> =
-                    probe.sections_seen.iter().map(|s| format!("`{}`", self.decls.sections[*s].name.as_str())).collect();
+                let names: Vec<String> = probe
+                    .sections_seen
+                    .iter()
+                    .map(|s| format!("`{}`", self.decls.sections[*s].name.as_str()))
+                    .collect();
                 self.errors.push(CheckError::Level {
                     message: "an aggregate mixes values of different sections".into(),
                     span: span.into(),
@@ -1763,7 +1849,9 @@ fn period_keys(grain: Grain, year: i32) -> Vec<String> {
 
 fn example_for(ty: Type, currency: &str) -> String {
     match ty {
-        Type::Money => format!("give an amount, e.g. `--set name=120000` is a number: write `--set 'name=120,000 {currency}'`"),
+        Type::Money => {
+            format!("give an amount, e.g. `--set name=120000` is a number: write `--set 'name=120,000 {currency}'`")
+        }
         Type::Ratio => "give a percentage, e.g. `--set name=6%`".into(),
         Type::Number => "give a number, e.g. `--set name=2`".into(),
         Type::Bool => "give `true` or `false`".into(),
@@ -1787,6 +1875,3 @@ fn usage(f: &str) -> &'static str {
         _ => "",
     }
 }
-
-#[allow(dead_code)]
-fn _unused(_: DefKind) {}

@@ -15,10 +15,9 @@ mod tiers;
 pub use errors::{did_you_mean, CheckError};
 pub use plan::*;
 
-use crate::syntax::ast::{self, DefKind, Item, ParamValue, PlanFile};
+use crate::syntax::ast::{self, Item, PlanFile};
 use crate::syntax::{Ident, Span};
-use crate::value::{Type, Value};
-use expr::{Compiler, Home, Level, Ty};
+use expr::Compiler;
 use std::collections::HashMap;
 
 /// A `--set name=value` given on the command line.
@@ -120,7 +119,10 @@ impl<'a> Declarations<'a> {
                             "sections cannot be nested",
                             s.name.span,
                             "inside another section",
-                            Some("close the outer section first; a section's condition can combine tests with `and`".into()),
+                            Some(
+                                "close the outer section first; a section's condition can combine tests with `and`"
+                                    .into(),
+                            ),
                         ));
                     }
                     if self.sections.iter().any(|o| o.name == s.name) {
@@ -160,7 +162,11 @@ fn collect_tables(
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for t in decls {
         if let Some(first) = seen.get(t.name.as_str()) {
-            errors.push(CheckError::Duplicate { name: t.name.node.clone(), span: t.name.span.into(), first: (*first).into() });
+            errors.push(CheckError::Duplicate {
+                name: t.name.node.clone(),
+                span: t.name.span.into(),
+                first: (*first).into(),
+            });
             continue;
         }
         seen.insert(t.name.as_str(), t.name.span);
@@ -224,7 +230,11 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
     let mut ok = true;
     for c in &t.columns {
         if let Some(first) = columns.iter().find(|o| o.name == c.name.node) {
-            errors.push(CheckError::Duplicate { name: c.name.node.clone(), span: c.name.span.into(), first: first.span.into() });
+            errors.push(CheckError::Duplicate {
+                name: c.name.node.clone(),
+                span: c.name.span.into(),
+                first: first.span.into(),
+            });
             ok = false;
             continue;
         }
@@ -318,7 +328,3 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
     }
     Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, span: t.name.span })
 }
-
-/// Unused-warning guard for types only re-exported.
-#[allow(dead_code)]
-fn _types(_: Type, _: Value, _: DefKind, _: &ParamValue, _: Level, _: Ty, _: Home) {}

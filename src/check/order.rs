@@ -10,7 +10,11 @@ use super::expr::DepKind;
 use super::plan::{CellDef, Stage};
 use petgraph::graph::{DiGraph, NodeIndex};
 
-pub fn stages(cells: &[CellDef], is_cell: &[bool], deps: &[Vec<(usize, DepKind)>]) -> Result<Vec<Stage>, Vec<CheckError>> {
+pub fn stages(
+    cells: &[CellDef],
+    is_cell: &[bool],
+    deps: &[Vec<(usize, DepKind)>],
+) -> Result<Vec<Stage>, Vec<CheckError>> {
     let mut graph: DiGraph<usize, DepKind> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..cells.len()).map(|i| graph.add_node(i)).collect();
     for (from, ds) in deps.iter().enumerate() {
@@ -56,9 +60,7 @@ pub fn stages(cells: &[CellDef], is_cell: &[bool], deps: &[Vec<(usize, DepKind)>
         while !remaining.is_empty() {
             let before = remaining.len();
             remaining.retain(|&m| {
-                let ready = deps[m]
-                    .iter()
-                    .all(|(to, k)| *k != DepKind::Same || !inside(*to) || ordered.contains(to) || *to == m && false);
+                let ready = deps[m].iter().all(|(to, k)| *k != DepKind::Same || !inside(*to) || ordered.contains(to));
                 if ready {
                     ordered.push(m);
                 }
@@ -69,7 +71,8 @@ pub fn stages(cells: &[CellDef], is_cell: &[bool], deps: &[Vec<(usize, DepKind)>
                     errors.push(CheckError::Cycle {
                         name: cells[m].name.clone(),
                         span: cells[m].span.into(),
-                        help: "these definitions need each other in the same period; break the loop with `prev(...)`".into(),
+                        help: "these definitions need each other in the same period; break the loop with `prev(...)`"
+                            .into(),
                     });
                 }
                 break;

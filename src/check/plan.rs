@@ -490,12 +490,21 @@ pub enum ExprKind {
     /// A column of the participant's row in the participants table.
     Attribute(usize),
     /// A column of the participant's row in a lookup table keyed by participant.
-    Lookup { table: usize, column: usize },
+    Lookup {
+        table: usize,
+        column: usize,
+    },
     /// Another definition, same participant and period.
     Cell(CellId),
     /// Another definition in the previous period (the default in the first).
-    Prev { cell: CellId, default: Box<Expr> },
-    Aggregate { acc: AccId, scope: PeriodScope },
+    Prev {
+        cell: CellId,
+        default: Box<Expr>,
+    },
+    Aggregate {
+        acc: AccId,
+        scope: PeriodScope,
+    },
     /// Inside `having`: the i-th per-key aggregate.
     GroupAggregate(usize),
     Across(AcrossId),
@@ -506,10 +515,17 @@ pub enum ExprKind {
     Compare(CmpOp, Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     Min(Vec<Expr>),
     Max(Vec<Expr>),
     Abs(Box<Expr>),
-    Round { value: Box<Expr>, rounding: Rounding },
+    Round {
+        value: Box<Expr>,
+        rounding: Rounding,
+    },
     Tiers(Box<TierTable>),
 }

@@ -73,7 +73,9 @@ pub fn read(header: Option<&Header>, errors: &mut Vec<CheckError>) -> Settings {
                 })
             }
             "year" => match s.args.first().map(|a| &a.node) {
-                Some(SettingArg::Number(n)) if n.fract().is_zero() && *n >= Decimal::from(1900) && *n <= Decimal::from(9999) => {
+                Some(SettingArg::Number(n))
+                    if n.fract().is_zero() && *n >= Decimal::from(1900) && *n <= Decimal::from(9999) =>
+                {
                     year = Some(n.mantissa() as i32 / 10i32.pow(n.scale()))
                 }
                 _ => errors.push(CheckError::invalid(

@@ -12,14 +12,15 @@ use rust_decimal::Decimal;
 /// Checks band edges (already evaluated); reports every problem found.
 pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<CheckError>) -> bool {
     let before = errors.len();
-    let tiers_error = |message: String, span: Span, label: &str, other: Option<(Span, &str)>, help: &str| CheckError::Tiers {
-        message,
-        span: span.into(),
-        label: label.to_string(),
-        other: other.map(|(s, _)| s.into()),
-        other_label: other.map(|(_, l)| l.to_string()).unwrap_or_default(),
-        help: Some(help.to_string()),
-    };
+    let tiers_error =
+        |message: String, span: Span, label: &str, other: Option<(Span, &str)>, help: &str| CheckError::Tiers {
+            message,
+            span: span.into(),
+            label: label.to_string(),
+            other: other.map(|(s, _)| s.into()),
+            other_label: other.map(|(_, l)| l.to_string()).unwrap_or_default(),
+            help: Some(help.to_string()),
+        };
     for (i, (from, to, span)) in bands.iter().enumerate() {
         match to {
             Some(to) if to <= from => errors.push(tiers_error(
@@ -38,7 +39,9 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<Che
             )),
             _ => {}
         }
-        if let (Some(prev), Some(prev_to)) = (i.checked_sub(1).map(|j| &bands[j]), i.checked_sub(1).and_then(|j| bands[j].1)) {
+        if let (Some(prev), Some(prev_to)) =
+            (i.checked_sub(1).map(|j| &bands[j]), i.checked_sub(1).and_then(|j| bands[j].1))
+        {
             if *from < prev_to {
                 errors.push(tiers_error(
                     format!("bands overlap: this one starts at {from}, the one before ends at {prev_to}"),

@@ -48,7 +48,8 @@ pub fn run(args: Args) -> Exit {
         eprintln!("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
         return Exit::Usage;
     }
-    let overrides: Vec<Override> = args.sets.iter().map(|(n, v)| Override { name: n.clone(), value: v.clone() }).collect();
+    let overrides: Vec<Override> =
+        args.sets.iter().map(|(n, v)| Override { name: n.clone(), value: v.clone() }).collect();
     let Some((plan, source)) = load_plan(&args.plan, &overrides, &mut reporter) else {
         reporter.summary("the plan");
         return Exit::Invalid;
@@ -56,7 +57,7 @@ pub fn run(args: Args) -> Exit {
     let inputs = match Inputs::new(&plan, args.data.as_deref(), &args.tables) {
         Ok(i) => i,
         Err(e) => {
-            reporter.report(e, None);
+            reporter.report(*e, None);
             return Exit::Usage;
         }
     };

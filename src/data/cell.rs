@@ -13,7 +13,7 @@ pub struct CellProblem {
 }
 
 pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r>, CellProblem> {
-    if text.is_empty() && !(optional || ty == ColumnType::Text && optional) {
+    if text.is_empty() && !optional {
         return Err(CellProblem { expected: "a value", help: "this column is required; the cell is empty".into() });
     }
     match ty {
@@ -41,9 +41,10 @@ pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r
                 .map(Val::Num)
                 .ok_or_else(|| CellProblem { expected: "a percentage", help: "write `12.5%` or `0.125`".into() })
         }
-        ColumnType::Date => date(text)
-            .map(Val::Date)
-            .ok_or_else(|| CellProblem { expected: "a date", help: "write dates as YYYY-MM-DD, e.g. `2024-03-31`".into() }),
+        ColumnType::Date => date(text).map(Val::Date).ok_or_else(|| CellProblem {
+            expected: "a date",
+            help: "write dates as YYYY-MM-DD, e.g. `2024-03-31`".into(),
+        }),
     }
 }
 

@@ -33,7 +33,7 @@ pub struct Inputs {
 
 impl Inputs {
     /// `DIR/<table>.csv` for every table, with `overrides` (`--table NAME=PATH`) on top.
-    pub fn new(plan: &Plan, dir: Option<&Path>, overrides: &[(String, PathBuf)]) -> Result<Inputs, DataError> {
+    pub fn new(plan: &Plan, dir: Option<&Path>, overrides: &[(String, PathBuf)]) -> Result<Inputs, Box<DataError>> {
         let mut paths = BTreeMap::new();
         for (_, t) in plan.tables() {
             if let Some(dir) = dir {
@@ -43,21 +43,21 @@ impl Inputs {
         for (name, path) in overrides {
             if plan.tables().all(|(_, t)| &t.name != name) {
                 let names: Vec<&str> = plan.tables().map(|(_, t)| t.name.as_str()).collect();
-                return Err(DataError::file(
+                return Err(Box::new(DataError::file(
                     &path.display().to_string(),
                     format!("`--table {name}=...` names no table of the plan"),
                     Some(format!("the plan's tables are {}", names.join(", "))),
-                ));
+                )));
             }
             paths.insert(name.clone(), path.clone());
         }
         for (_, t) in plan.tables() {
             if !paths.contains_key(&t.name) {
-                return Err(DataError::file(
+                return Err(Box::new(DataError::file(
                     &t.name,
                     format!("no file for table `{}`", t.name),
                     Some(format!("pass `--data DIR` (reads DIR/{}.csv) or `--table {}=PATH`", t.name, t.name)),
-                ));
+                )));
             }
         }
         Ok(Inputs { paths })
@@ -149,7 +149,10 @@ fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) ->
                     column: Some(schema.key),
                     message: format!("duplicate key `{k}` in `{}`", schema.name),
                     label: "again here".into(),
-                    help: Some(format!("`{k}` is already on line {first}; each {} appears once", schema.columns[schema.key].name)),
+                    help: Some(format!(
+                        "`{k}` is already on line {first}; each {} appears once",
+                        schema.columns[schema.key].name
+                    )),
                 });
             }
             seen.insert(k.to_string(), line);
@@ -236,7 +239,8 @@ where
             return Err(());
         }
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 20, file));
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {

@@ -6,7 +6,7 @@
 //! across threads in any order and the result is the same.
 
 use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
-use crate::check::{AccId, Accumulator, AggFunc, ArithOp, Having, Plan, PeriodScope};
+use crate::check::{AccId, Accumulator, AggFunc, ArithOp, Having, PeriodScope, Plan};
 use crate::value::{Val, Value};
 use hashbrown::HashMap;
 use rust_decimal::Decimal;
@@ -206,9 +206,9 @@ impl Accumulators {
                 // Look up by the borrowed key: a row allocates only for a new key.
                 let group = match keys.get_mut(&key) {
                     Some(g) => g,
-                    None => keys
-                        .entry(key.to_owned_value())
-                        .or_insert_with(|| acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f))).collect()),
+                    None => keys.entry(key.to_owned_value()).or_insert_with(|| {
+                        acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f))).collect()
+                    }),
                 };
                 if let Some(h) = &acc.having {
                     for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {

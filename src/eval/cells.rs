@@ -4,7 +4,7 @@
 use super::accumulate::Accumulators;
 use super::errors::EvalError;
 use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
-use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, Grain, Plan, PeriodPart, PeriodScope, SectionId};
+use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, PeriodPart, PeriodScope, Plan, SectionId};
 use crate::data::StaticData;
 use crate::value::{Val, Value};
 use rust_decimal::Decimal;
@@ -84,7 +84,13 @@ pub(crate) fn period_part(plan: &Plan, t: usize, part: PeriodPart) -> Decimal {
     })
 }
 
-pub(crate) fn lookup<'a>(plan: &Plan, statics: &'a StaticData, p: usize, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+pub(crate) fn lookup<'a>(
+    plan: &Plan,
+    statics: &'a StaticData,
+    p: usize,
+    table: usize,
+    col: usize,
+) -> Result<Val<'a>, Fault> {
     let data = &statics.lookups[table];
     match data.by_participant[p] {
         Some(r) => Ok(data.rows[r][col].as_val()),
@@ -169,7 +175,12 @@ impl<'p> Evaluation<'p> {
                             Ok(v) => v,
                             Err(f) => {
                                 if errors.len() < crate::data::MAX_ERRORS {
-                                    errors.push(EvalError::new(f, &cell.name, &ev.statics.ids[p], &plan.calendar.periods[t].label));
+                                    errors.push(EvalError::new(
+                                        f,
+                                        &cell.name,
+                                        &ev.statics.ids[p],
+                                        &plan.calendar.periods[t].label,
+                                    ));
                                 }
                                 Value::ZERO
                             }
@@ -254,7 +265,8 @@ impl<'p> Evaluation<'p> {
                     None => {
                         let c = match a.func {
                             AcrossFunc::Rank => {
-                                let mut values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
+                                let mut values =
+                                    members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
                                 values.sort_unstable_by(|x, y| y.cmp(x));
                                 Cached::Sorted(values)
                             }
@@ -357,6 +369,3 @@ impl<'a, 'p: 'a> Env<'a> for CellEnv<'a, 'p> {
         self.ev.across(id, self.p, self.t)
     }
 }
-
-#[allow(dead_code)]
-fn _g(_: Grain) {}

@@ -25,15 +25,23 @@ impl EvalError {
         let (label, help) = match &failure.fault {
             Fault::DivisionByZero => (
                 "the divisor is zero here".to_string(),
-                Some("guard the division, e.g. `if Q == 0 then 0% else C / Q`, or fix the data (a quota of 0?)".to_string()),
+                Some(
+                    "guard the division, e.g. `if Q == 0 then 0% else C / Q`, or fix the data (a quota of 0?)"
+                        .to_string(),
+                ),
             ),
             Fault::Overflow => (
                 "the result does not fit".to_string(),
-                Some("amounts are exact decimals of up to 28 significant digits; check the data for absurd values".to_string()),
+                Some(
+                    "amounts are exact decimals of up to 28 significant digits; check the data for absurd values"
+                        .to_string(),
+                ),
             ),
             Fault::MissingLookup { table, key } => (
                 format!("looked up in `{table}` here"),
-                Some(format!("add a row for `{key}` to `{table}`, or limit this rule to the participants who have one")),
+                Some(format!(
+                    "add a row for `{key}` to `{table}`, or limit this rule to the participants who have one"
+                )),
             ),
         };
         EvalError {

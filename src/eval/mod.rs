@@ -44,7 +44,7 @@ pub fn run_with<'p>(plan: &'p Plan, statics: StaticData, inputs: &Inputs) -> Res
     data::stream_events(plan, &statics, inputs, |p, t, row| {
         if let Err(e) = program.push(&mut accs, p, t, row) {
             if eval_errors.len() < data::MAX_ERRORS {
-                eval_errors.push(e);
+                eval_errors.push(*e);
             }
         }
         Ok(())

@@ -4,7 +4,7 @@
 use super::accumulate::Accumulators;
 use super::errors::EvalError;
 use super::expr::{eval, Env, Fault};
-use crate::check::{Plan, PeriodPart, SectionId};
+use crate::check::{PeriodPart, Plan, SectionId};
 use crate::data::StaticData;
 use crate::value::Val;
 use rust_decimal::Decimal;
@@ -32,8 +32,10 @@ impl<'p> RowProgram<'p> {
     }
 
     /// Feeds one event row (participant `p`, period `t`) into `accs`.
-    pub fn push(&self, accs: &mut Accumulators, p: usize, t: usize, columns: &[Val<'_>]) -> Result<(), EvalError> {
-        let stamp = |name: &str, f| EvalError::new(f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label);
+    pub fn push(&self, accs: &mut Accumulators, p: usize, t: usize, columns: &[Val<'_>]) -> Result<(), Box<EvalError>> {
+        let stamp = |name: &str, f| {
+            Box::new(EvalError::new(f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
+        };
         let mut row_values: Vec<Val<'_>> = Vec::with_capacity(self.plan.row_values.len());
         for rv in &self.plan.row_values {
             let v = if self.applies(rv.section, p) {

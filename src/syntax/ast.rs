@@ -81,10 +81,7 @@ pub struct ParamDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     Single(Expr),
-    PerPeriod {
-        grain: Ident,
-        entries: Vec<(Ident, Expr)>,
-    },
+    PerPeriod { grain: Ident, entries: Vec<(Ident, Expr)> },
 }
 
 /// `section reps where role == "rep" { ... }`
@@ -183,15 +180,32 @@ pub enum ExprKind {
     /// `120%`, stored as the ratio 1.2
     Percent(Decimal),
     /// `100,000 CNY` or `¥100,000`
-    Money { amount: Decimal, currency: Ident },
+    Money {
+        amount: Decimal,
+        currency: Ident,
+    },
     Text(String),
     Bool(bool),
     Date(NaiveDate),
     /// `credit`, `quotas.annual_quota`
-    Name { qualifier: Option<Ident>, name: Ident },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    If { cond: Box<Expr>, then: Box<Expr>, otherwise: Option<Box<Expr>> },
+    Name {
+        qualifier: Option<Ident>,
+        name: Ident,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Option<Box<Expr>>,
+    },
     Call(Call),
     Tiers(Tiers),
 }

@@ -19,10 +19,7 @@ pub const MAX_NAME_BYTES: usize = 256;
 pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
     if source.len() > MAX_SOURCE_BYTES {
         let start = MAX_SOURCE_BYTES.min(source.len());
-        return Err(vec![SyntaxError::TooLarge {
-            limit: MAX_SOURCE_BYTES,
-            span: Span::new(start, start).into(),
-        }]);
+        return Err(vec![SyntaxError::TooLarge { limit: MAX_SOURCE_BYTES, span: Span::new(start, start).into() }]);
     }
     // Each open bracket level counts one, plus the `if`s written directly inside it
     // (an `else if` chain nests in the grammar without brackets).
@@ -44,10 +41,8 @@ pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
                 }
             }
             b'(' | b'{' | b'[' => levels.push(0),
-            b')' | b'}' | b']' => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
+            b')' | b'}' | b']' if levels.len() > 1 => {
+                levels.pop();
             }
             b'i' if bytes.get(i + 1) == Some(&b'f')
                 && !is_word(bytes.get(i + 2).copied())

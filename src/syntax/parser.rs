@@ -44,11 +44,7 @@ pub fn parse(source: &str) -> Result<PlanFile, Vec<SyntaxError>> {
     let mut pairs = CompParser::parse(Rule::file, source).map_err(|e| vec![convert_error(e)])?;
     let file = pairs.next().expect("the file rule always produces one pair");
     let mut builder = Builder { errors: Vec::new() };
-    let items = file
-        .into_inner()
-        .filter(|p| p.as_rule() != Rule::EOI)
-        .map(|p| builder.item(p))
-        .collect();
+    let items = file.into_inner().filter(|p| p.as_rule() != Rule::EOI).map(|p| builder.item(p)).collect();
     if builder.errors.is_empty() {
         Ok(PlanFile { items })
     } else {
@@ -237,9 +233,7 @@ impl Builder {
 
     fn section(&mut self, pair: Pair<Rule>) -> SectionDecl {
         let sp = span(&pair);
-        let mut inner = pair
-            .into_inner()
-            .filter(|p| !matches!(p.as_rule(), Rule::kw_section | Rule::kw_where));
+        let mut inner = pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_section | Rule::kw_where));
         let name = ident(inner.next().unwrap());
         let condition = self.expr(inner.next().unwrap());
         let items = inner.map(|p| self.item(p)).collect();
@@ -327,9 +321,8 @@ impl Builder {
                 ExprKind::Name { qualifier: parts.pop(), name }
             }
             Rule::if_expr => {
-                let mut inner = pair
-                    .into_inner()
-                    .filter(|p| !matches!(p.as_rule(), Rule::kw_if | Rule::kw_then | Rule::kw_else));
+                let mut inner =
+                    pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_if | Rule::kw_then | Rule::kw_else));
                 let cond = Box::new(self.expr(inner.next().unwrap()));
                 let then = Box::new(self.expr(inner.next().unwrap()));
                 let otherwise = inner.next().map(|p| Box::new(self.expr(p)));

@@ -183,10 +183,7 @@ pub fn run(dir: &Path) -> String {
     let mut quota_of: HashMap<String, Decimal> = HashMap::new();
     for record in quotas.records() {
         let record = record.expect("quotas.csv: unreadable row");
-        quota_of.insert(
-            record[c_qrep].to_string(),
-            money(record[c_quota].as_bytes()),
-        );
+        quota_of.insert(record[c_qrep].to_string(), money(record[c_quota].as_bytes()));
     }
 
     // Teams in order of first appearance; reps indexed for the sales pass.
@@ -197,41 +194,19 @@ pub fn run(dir: &Path) -> String {
         let next = team_of.len();
         let team = *team_of.entry(team.as_str()).or_insert(next);
         if *is_rep {
-            let annual_quota = *quota_of
-                .get(id)
-                .unwrap_or_else(|| panic!("quotas.csv: no quota for rep {id}"));
-            assert!(
-                annual_quota > Decimal::ZERO,
-                "quotas.csv: quota of {id} is not > 0"
-            );
+            let annual_quota = *quota_of.get(id).unwrap_or_else(|| panic!("quotas.csv: no quota for rep {id}"));
+            assert!(annual_quota > Decimal::ZERO, "quotas.csv: quota of {id} is not > 0");
             rep_of.insert(id.as_bytes().into(), reps.len());
-            reps.push(Rep {
-                team,
-                annual_quota,
-                quarters: Default::default(),
-            });
+            reps.push(Rep { team, annual_quota, quarters: Default::default() });
         }
     }
 
     // Sales: one pass, one look-up per row.
     let mut sales = csv_reader(&dir.join("sales.csv"));
-    let [c_date, c_rep, c_customer, c_new, c_industry, c_contract, c_collected] = columns(
-        &mut sales,
-        [
-            "date",
-            "rep",
-            "customer",
-            "new_customer",
-            "industry",
-            "contract_amount",
-            "collected",
-        ],
-    );
+    let [c_date, c_rep, c_customer, c_new, c_industry, c_contract, c_collected] =
+        columns(&mut sales, ["date", "rep", "customer", "new_customer", "industry", "contract_amount", "collected"]);
     let mut record = csv::ByteRecord::new();
-    while sales
-        .read_byte_record(&mut record)
-        .expect("sales.csv: unreadable row")
-    {
+    while sales.read_byte_record(&mut record).expect("sales.csv: unreadable row") {
         let Some(q) = quarter_of(&record[c_date]) else {
             continue;
         };
@@ -242,11 +217,8 @@ pub fn run(dir: &Path) -> String {
         let quarter = &mut reps[r].quarters[q];
         quarter.collected += collected;
         quarter.contracted += money(&record[c_contract]);
-        quarter.credit += if &record[c_industry] == STRATEGIC_INDUSTRY {
-            collected * STRATEGIC_CREDIT
-        } else {
-            collected
-        };
+        quarter.credit +=
+            if &record[c_industry] == STRATEGIC_INDUSTRY { collected * STRATEGIC_CREDIT } else { collected };
         if boolean(&record[c_new]) {
             let customer = &record[c_customer];
             match quarter.new_customers.get_mut(customer) {
@@ -277,11 +249,7 @@ pub fn run(dir: &Path) -> String {
             res.commission = round(commission.min(CAP));
             res.paid = round(res.commission * PAID_NOW);
             res.deferred = res.commission - res.paid;
-            let qualifying = quarter
-                .new_customers
-                .values()
-                .filter(|sum| **sum >= NEW_CUSTOMER_MIN)
-                .count();
+            let qualifying = quarter.new_customers.values().filter(|sum| **sum >= NEW_CUSTOMER_MIN).count();
             res.new_customer_bonus = NEW_CUSTOMER_BONUS * Decimal::from(qualifying);
             if c >= quota {
                 res.target_bonus = TARGET_BONUS;
@@ -331,32 +299,17 @@ pub fn run(dir: &Path) -> String {
             let (collected, contracted) = reps[r]
                 .quarters
                 .iter()
-                .fold((Decimal::ZERO, Decimal::ZERO), |(a, b), q| {
-                    (a + q.collected, b + q.contracted)
-                });
+                .fold((Decimal::ZERO, Decimal::ZERO), |(a, b), q| (a + q.collected, b + q.contracted));
             let release = if collection_rate(collected, contracted) >= RELEASE_RATE {
                 res.iter().map(|r| r.deferred).sum()
             } else {
                 Decimal::ZERO
             };
-            let champion = if Some(attainment[r]) == best {
-                CHAMPION_AWARD
-            } else {
-                Decimal::ZERO
-            };
+            let champion = if Some(attainment[r]) == best { CHAMPION_AWARD } else { Decimal::ZERO };
             for (q, period) in PERIODS.iter().enumerate() {
                 let x = &res[q];
-                let (champion, release) = if q == 3 {
-                    (champion, release)
-                } else {
-                    (Decimal::ZERO, Decimal::ZERO)
-                };
-                let total = x.paid
-                    + x.new_customer_bonus
-                    + x.target_bonus
-                    + x.team_bonus
-                    + champion
-                    + release;
+                let (champion, release) = if q == 3 { (champion, release) } else { (Decimal::ZERO, Decimal::ZERO) };
+                let total = x.paid + x.new_customer_bonus + x.target_bonus + x.team_bonus + champion + release;
                 let amounts = [
                     x.commission,
                     x.paid,
@@ -376,11 +329,7 @@ pub fn run(dir: &Path) -> String {
             // Rule 10: the override on the credit of the manager's team.
             for (q, period) in PERIODS.iter().enumerate() {
                 let tc = teams[team_of[team.as_str()]][q].credit;
-                let amount = if tc > Decimal::ZERO {
-                    round(OVERRIDE * tc)
-                } else {
-                    Decimal::ZERO
-                };
+                let amount = if tc > Decimal::ZERO { round(OVERRIDE * tc) } else { Decimal::ZERO };
                 push_row(&mut out, id, period, "manager_override", amount);
                 push_row(&mut out, id, period, "total", amount);
             }
@@ -399,23 +348,13 @@ fn push_row(out: &mut String, participant: &str, period: &str, line: &str, amoun
 }
 
 fn csv_reader(path: &Path) -> csv::Reader<std::fs::File> {
-    csv::ReaderBuilder::new()
-        .from_path(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    csv::ReaderBuilder::new().from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Positions of the named columns in the header.
-fn columns<const N: usize>(
-    reader: &mut csv::Reader<std::fs::File>,
-    names: [&str; N],
-) -> [usize; N] {
+fn columns<const N: usize>(reader: &mut csv::Reader<std::fs::File>, names: [&str; N]) -> [usize; N] {
     let headers = reader.byte_headers().expect("readable header").clone();
-    names.map(|name| {
-        headers
-            .iter()
-            .position(|h| h == name.as_bytes())
-            .unwrap_or_else(|| panic!("no column {name:?}"))
-    })
+    names.map(|name| headers.iter().position(|h| h == name.as_bytes()).unwrap_or_else(|| panic!("no column {name:?}")))
 }
 
 /// Quarter index (0-3) of a `YYYY-MM-DD` date in 2024, `None` for other years.
@@ -423,20 +362,13 @@ fn quarter_of(date: &[u8]) -> Option<usize> {
     let ok = date.len() == 10
         && date[4] == b'-'
         && date[7] == b'-'
-        && date
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && date.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     assert!(ok, "bad date {:?}", String::from_utf8_lossy(date));
     if &date[..4] != b"2024" {
         return None;
     }
     let month = usize::from((date[5] - b'0') * 10 + (date[6] - b'0'));
-    assert!(
-        (1..=12).contains(&month),
-        "bad month in {:?}",
-        String::from_utf8_lossy(date)
-    );
+    assert!((1..=12).contains(&month), "bad month in {:?}", String::from_utf8_lossy(date));
     Some((month - 1) / 3)
 }
 

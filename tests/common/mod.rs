@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests: run a plan through the library the
+//! way `comp run` does, and render diagnostics the way `comp check` does.
+#![allow(dead_code)]
+
+use comp::check::{self, Override, Plan};
+use comp::data::Inputs;
+use comp::report::{self, diagnostics::Source};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parses and checks a plan; panics with the rendered diagnostics otherwise.
+pub fn plan_from(text: &str, overrides: &[(&str, &str)]) -> Plan {
+    let file = comp::syntax::parse(text).unwrap_or_else(|e| panic!("syntax errors: {e:#?}"));
+    let overrides: Vec<Override> =
+        overrides.iter().map(|(n, v)| Override { name: n.to_string(), value: v.to_string() }).collect();
+    check::check(&file, &overrides).unwrap_or_else(|errs| {
+        let source = Source { name: "plan".into(), text: text.into() };
+        let rendered: Vec<String> =
+            errs.into_iter().map(|e| report::diagnostics::render(e, Some(&source), false)).collect();
+        panic!("check errors:\n{}", rendered.join("\n"))
+    })
+}
+
+pub fn plan_file(path: &Path) -> Plan {
+    plan_from(&std::fs::read_to_string(path).expect("plan file"), &[])
+}
+
+/// `comp run --format csv` through the library.
+pub fn run_csv(plan: &Plan, data: &Path) -> String {
+    let inputs = Inputs::new(plan, Some(data), &[]).expect("inputs");
+    let ev = match comp::eval::run(plan, &inputs) {
+        Ok(ev) => ev,
+        Err(e) => panic!("run failed: {e:?}"),
+    };
+    report::csv(plan, &report::statements(&ev))
+}
