@@ -28,7 +28,7 @@ pub fn read(header: Option<&Header>, errors: &mut Vec<CheckError>) -> Settings {
             "the plan has no header",
             Span::new(0, 0),
             "expected `plan \"name\" { ... }` here",
-            Some("start the file with `plan \"My plan\" { currency CNY  period quarter  year 2024 }`".into()),
+            Some("start the file with `plan \"My plan\" {`, then `currency CNY`, `period quarter` and `year 2024` each on its own line, then `}`".into()),
         ));
         return Settings {
             name: String::new(),

@@ -37,3 +37,34 @@ pub fn run_csv(plan: &Plan, data: &Path) -> String {
     };
     report::csv(plan, &report::statements(&ev))
 }
+
+/// (participant, period, line) → amount as printed.
+pub type Payouts = std::collections::BTreeMap<(String, String, String), String>;
+
+/// Runs plan text over tables given inline as CSV text.
+pub fn run_inline(plan_text: &str, tables: &[(&str, &str)], overrides: &[(&str, &str)]) -> Payouts {
+    let plan = plan_from(plan_text, overrides);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, csv) in tables {
+        std::fs::write(dir.path().join(format!("{name}.csv")), csv).expect("write table");
+    }
+    parse_csv(&run_csv(&plan, dir.path()))
+}
+
+pub fn parse_csv(csv: &str) -> Payouts {
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("participant,period,line,amount"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            ((f[0].to_string(), f[1].to_string(), f[2].to_string()), f[3].to_string())
+        })
+        .collect()
+}
+
+/// The amount of one line, panicking with the whole output when it is absent.
+pub fn line(out: &Payouts, participant: &str, period: &str, line: &str) -> String {
+    out.get(&(participant.to_string(), period.to_string(), line.to_string()))
+        .cloned()
+        .unwrap_or_else(|| panic!("no line {participant} {period} {line} in {out:#?}"))
+}
