@@ -529,3 +529,77 @@ pub enum ExprKind {
     },
     Tiers(Box<TierTable>),
 }
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Prev { default, .. } => default.walk(f),
+            ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Abs(x) => x.walk(f),
+            ExprKind::Round { value, .. } => value.walk(f),
+            ExprKind::Arith(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            ExprKind::If { cond, then, otherwise } => {
+                cond.walk(f);
+                then.walk(f);
+                otherwise.walk(f);
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().for_each(|x| x.walk(f)),
+            ExprKind::Tiers(t) => {
+                t.base.walk(f);
+                if let Some(of) = &t.of {
+                    of.walk(f);
+                }
+                for b in &t.bands {
+                    b.from.walk(f);
+                    if let Some(to) = &b.to {
+                        to.walk(f);
+                    }
+                    b.pays.walk(f);
+                }
+            }
+            ExprKind::Const(_)
+            | ExprKind::Param(_)
+            | ExprKind::Column(_)
+            | ExprKind::RowValue(_)
+            | ExprKind::Attribute(_)
+            | ExprKind::Lookup { .. }
+            | ExprKind::Cell(_)
+            | ExprKind::Aggregate { .. }
+            | ExprKind::GroupAggregate(_)
+            | ExprKind::Across(_)
+            | ExprKind::PeriodPart(_) => {}
+        }
+    }
+}
+
+impl Plan {
+    /// Which columns of the events table some rule reads (plus the key and
+    /// date). Only these are parsed from each row.
+    pub fn used_event_columns(&self) -> Vec<bool> {
+        let mut used = vec![false; self.events.columns.len()];
+        used[self.events.key] = true;
+        if let Some(d) = self.events.date {
+            used[d] = true;
+        }
+        let mut mark = |e: &Expr| {
+            if let ExprKind::Column(c) = e.kind {
+                used[c] = true;
+            }
+        };
+        for rv in &self.row_values {
+            rv.expr.walk(&mut mark);
+        }
+        for acc in &self.accumulators {
+            acc.arg.iter().chain(&acc.filter).for_each(|e| e.walk(&mut mark));
+            if let Some(h) = &acc.having {
+                h.aggs.iter().filter_map(|(_, a)| a.as_ref()).for_each(|e| e.walk(&mut mark));
+                h.cond.walk(&mut mark);
+            }
+        }
+        used
+    }
+}

@@ -61,7 +61,15 @@ pub fn run(args: Args) -> Exit {
             return Exit::Usage;
         }
     };
-    let evaluation = match crate::eval::run(&plan, &inputs) {
+    let mut options = crate::eval::Options::default();
+    if let Some(n) = args.threads {
+        if n == 0 {
+            eprintln!("error: `--threads` must be at least 1");
+            return Exit::Usage;
+        }
+        options.threads = n;
+    }
+    let evaluation = match crate::eval::run(&plan, &inputs, options) {
         Ok(ev) => ev,
         Err(RunError::Data(errors)) => {
             for e in errors {

@@ -8,10 +8,12 @@
 
 mod cell;
 mod errors;
+mod events;
 mod source;
 
 pub use cell::date as parse_date;
 pub use errors::DataError;
+pub use events::{stream_events, EventSink};
 pub use source::Snippet;
 
 use crate::check::{Plan, TableSchema};
@@ -174,51 +176,38 @@ pub struct RowProblem {
     pub help: Option<String>,
 }
 
-/// Streams the events table: each row with its participant and period.
-pub fn stream_events<F>(plan: &Plan, statics: &StaticData, inputs: &Inputs, mut sink: F) -> Result<(), Vec<DataError>>
-where
-    F: FnMut(usize, usize, &[Val<'_>]) -> Result<(), RowProblem>,
-{
-    let schema = &plan.events;
-    let key = schema.key;
-    // INVARIANT: the checker requires a date column on the events table.
-    let date = schema.date.expect("events have a date");
-    let mut errors = Vec::new();
-    let calendar = &plan.calendar;
-    let _ = for_each_record(schema, inputs.path(schema), &mut errors, |_, values| {
-        let Val::Text(id) = values[key] else { unreachable!("text key") };
-        let Some(p) = statics.participant(id) else {
-            return Err(RowProblem {
-                column: Some(key),
-                message: format!("unknown participant `{id}`"),
-                label: format!("not in `{}`", plan.participants.name),
-                help: Some(format!(
-                    "every `{}` must be a participant of `{}`; add `{id}` there or correct the id",
-                    schema.columns[key].name, plan.participants.name
-                )),
-            });
-        };
-        let Val::Date(d) = values[date] else { unreachable!("date column") };
-        let Some(t) = calendar.period_of(d) else {
-            let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
-            return Err(RowProblem {
-                column: Some(date),
-                message: format!("date {} is outside the plan's periods", d.format("%Y-%m-%d")),
-                label: "outside the plan".into(),
-                help: Some(format!(
-                    "the plan runs from {} to {}; remove rows of other periods from the file",
-                    first.start.format("%Y-%m-%d"),
-                    last.end.format("%Y-%m-%d")
-                )),
-            });
-        };
-        sink(p, t, values)
-    });
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+/// Where each of the schema's columns is in the file's header; reports missing ones.
+pub(crate) fn header_positions(
+    schema: &TableSchema,
+    shown: &str,
+    path: &Path,
+    headers: &csv::ByteRecord,
+    errors: &mut Vec<DataError>,
+) -> Option<Vec<usize>> {
+    let header_names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+    let mut positions = Vec::with_capacity(schema.columns.len());
+    for c in &schema.columns {
+        match header_names.iter().position(|h| *h == c.name) {
+            Some(i) => positions.push(i),
+            None => {
+                let hint = crate::check::did_you_mean(&c.name, header_names.iter().map(String::as_str));
+                errors.push(located(
+                    shown,
+                    path,
+                    1,
+                    0,
+                    None,
+                    format!("`{shown}` has no column `{}`", c.name),
+                    format!("the header has no `{}`", c.name),
+                    Some(match hint {
+                        Some(h) => format!("{h} (table `{}` declares `{}`)", schema.name, c.name),
+                        None => format!("add a `{}` column; the header has {}", c.name, header_names.join(", ")),
+                    }),
+                ));
+            }
+        }
     }
+    (positions.len() == schema.columns.len()).then_some(positions)
 }
 
 /// Reads a CSV file against its schema, calling `f` with each row's 1-based line
@@ -248,32 +237,9 @@ where
             return Err(());
         }
     };
-    let header_names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
-    let mut positions = Vec::with_capacity(schema.columns.len());
-    for c in &schema.columns {
-        match header_names.iter().position(|h| *h == c.name) {
-            Some(i) => positions.push(i),
-            None => {
-                let hint = crate::check::did_you_mean(&c.name, header_names.iter().map(String::as_str));
-                errors.push(located(
-                    &shown,
-                    path,
-                    1,
-                    0,
-                    None,
-                    format!("`{shown}` has no column `{}`", c.name),
-                    format!("the header has no `{}`", c.name),
-                    Some(match hint {
-                        Some(h) => format!("{h} (table `{}` declares `{}`)", schema.name, c.name),
-                        None => format!("add a `{}` column; the header has {}", c.name, header_names.join(", ")),
-                    }),
-                ));
-            }
-        }
-    }
-    if positions.len() != schema.columns.len() {
+    let Some(positions) = header_positions(schema, &shown, path, &headers, errors) else {
         return Err(());
-    }
+    };
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -366,7 +332,7 @@ fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
 
 /// An error at a line (and field) of a file; reads the line back for display.
 #[allow(clippy::too_many_arguments)]
-fn located(
+pub(crate) fn located(
     shown: &str,
     path: &Path,
     line: usize,

@@ -22,6 +22,7 @@ pub use rows::RowProgram;
 
 use crate::check::Plan;
 use crate::data::{self, DataError, Inputs, StaticData};
+use crate::value::Val;
 
 /// Why a run produced no result.
 #[derive(Debug)]
@@ -30,29 +31,79 @@ pub enum RunError {
     Eval(Vec<EvalError>),
 }
 
-/// Reads the inputs and evaluates the plan over them.
-pub fn run<'p>(plan: &'p Plan, inputs: &Inputs) -> Result<Evaluation<'p>, RunError> {
-    let statics = data::load_static(plan, inputs).map_err(RunError::Data)?;
-    run_with(plan, statics, inputs)
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Worker threads for the events table. The result does not depend on it.
+    pub threads: usize,
 }
 
-/// Evaluates the plan with the static tables already read.
-pub fn run_with<'p>(plan: &'p Plan, statics: StaticData, inputs: &Inputs) -> Result<Evaluation<'p>, RunError> {
-    let program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
-    let mut accs = Accumulators::new(plan, statics.ids.len());
-    let mut eval_errors = Vec::new();
-    data::stream_events(plan, &statics, inputs, |p, t, row| {
-        if let Err(e) = program.push(&mut accs, p, t, row) {
-            if eval_errors.len() < data::MAX_ERRORS {
-                eval_errors.push(*e);
+impl Default for Options {
+    fn default() -> Self {
+        Options { threads: std::thread::available_parallelism().map_or(1, |n| n.get()) }
+    }
+}
+
+/// Reads the inputs and evaluates the plan over them.
+pub fn run<'p>(plan: &'p Plan, inputs: &Inputs, options: Options) -> Result<Evaluation<'p>, RunError> {
+    let statics = data::load_static(plan, inputs).map_err(RunError::Data)?;
+    run_with(plan, statics, inputs, options)
+}
+
+/// One worker's share of the rows.
+struct Worker<'a> {
+    program: &'a RowProgram<'a>,
+    accumulators: Accumulators,
+    errors: Vec<(usize, EvalError)>,
+}
+
+impl data::EventSink for Worker<'_> {
+    fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
+        if let Err(e) = self.program.push(&mut self.accumulators, p, t, row) {
+            if self.errors.len() < data::MAX_ERRORS {
+                self.errors.push((line, *e));
             }
         }
         Ok(())
-    })
-    .map_err(RunError::Data)?;
-    if !eval_errors.is_empty() {
-        return Err(RunError::Eval(eval_errors));
+    }
+}
+
+/// Evaluates the plan with the static tables already read.
+pub fn run_with<'p>(
+    plan: &'p Plan,
+    statics: StaticData,
+    inputs: &Inputs,
+    options: Options,
+) -> Result<Evaluation<'p>, RunError> {
+    let program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
+    let workers: Vec<Worker<'_>> = (0..options.threads.max(1))
+        .map(|_| Worker {
+            program: &program,
+            accumulators: Accumulators::new(plan, statics.ids.len()),
+            errors: Vec::new(),
+        })
+        .collect();
+    let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
+    // Merging is exact (decimal sums), so the thread count cannot change the result.
+    let mut errors: Vec<(usize, EvalError)> = Vec::new();
+    let mut accumulators: Option<Accumulators> = None;
+    for w in workers {
+        errors.extend(w.errors);
+        match &mut accumulators {
+            None => accumulators = Some(w.accumulators),
+            Some(acc) => {
+                if let Err(fault) = acc.merge(&w.accumulators) {
+                    let failure = Failure { fault, span: plan.events.span };
+                    errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|(line, _)| *line);
+        return Err(RunError::Eval(errors.into_iter().map(|(_, e)| e).take(data::MAX_ERRORS).collect()));
     }
     let members = program.into_members();
-    Evaluation::compute(plan, statics, members, accs).map_err(RunError::Eval)
+    let accumulators = accumulators.expect("at least one worker");
+    Evaluation::compute(plan, statics, members, accumulators).map_err(RunError::Eval)
 }

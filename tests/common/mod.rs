@@ -31,7 +31,7 @@ pub fn plan_file(path: &Path) -> Plan {
 /// `comp run --format csv` through the library.
 pub fn run_csv(plan: &Plan, data: &Path) -> String {
     let inputs = Inputs::new(plan, Some(data), &[]).expect("inputs");
-    let ev = match comp::eval::run(plan, &inputs) {
+    let ev = match comp::eval::run(plan, &inputs, comp::eval::Options::default()) {
         Ok(ev) => ev,
         Err(e) => panic!("run failed: {e:?}"),
     };

@@ -27,15 +27,16 @@
 //!   multiplying before dividing, and 0 when that sum is 0.
 //! - The champion award goes to every rep whose `Σ C ÷ annual_quota` equals
 //!   the maximum over all reps (ties all win).
-//! - Sales rows whose rep is not a rep of the roster (a manager, an unknown
-//!   id) earn nothing and count for no team; rows dated outside 2024 fall in
-//!   no period.
+//! - A sales row whose rep is a manager of the roster earns nothing and counts
+//!   for no team.
 //!
-//! Malformed input (a missing column, an unparsable amount, a rep without a
-//! quota) panics with a message: this is test code.
+//! Input the engine rejects panics here, with a message (this is test code):
+//! a missing column, an unparsable amount, boolean or date, a date outside
+//! 2024, a sales row for an id not in the roster, a participant or quota
+//! listed twice, a rep without a quota.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::str::FromStr;
@@ -183,7 +184,10 @@ pub fn run(dir: &Path) -> String {
     let mut quota_of: HashMap<String, Decimal> = HashMap::new();
     for record in quotas.records() {
         let record = record.expect("quotas.csv: unreadable row");
-        quota_of.insert(record[c_qrep].to_string(), money(record[c_quota].as_bytes()));
+        let rep = record[c_qrep].to_string();
+        if quota_of.insert(rep.clone(), money(record[c_quota].as_bytes())).is_some() {
+            panic!("quotas.csv: rep {rep} listed twice");
+        }
     }
 
     // Teams in order of first appearance; reps indexed for the sales pass.
@@ -201,17 +205,19 @@ pub fn run(dir: &Path) -> String {
         }
     }
 
+    let managers: HashSet<&[u8]> = participants.iter().filter(|p| !p.is_rep).map(|p| p.id.as_bytes()).collect();
+
     // Sales: one pass, one look-up per row.
     let mut sales = csv_reader(&dir.join("sales.csv"));
     let [c_date, c_rep, c_customer, c_new, c_industry, c_contract, c_collected] =
         columns(&mut sales, ["date", "rep", "customer", "new_customer", "industry", "contract_amount", "collected"]);
     let mut record = csv::ByteRecord::new();
     while sales.read_byte_record(&mut record).expect("sales.csv: unreadable row") {
-        let Some(q) = quarter_of(&record[c_date]) else {
-            continue;
-        };
+        let q = quarter_of(&record[c_date]);
         let Some(&r) = rep_of.get(&record[c_rep]) else {
-            continue;
+            let id = &record[c_rep];
+            assert!(managers.contains(id), "sales.csv: {:?} is not in the roster", String::from_utf8_lossy(id));
+            continue; // a manager's own sale
         };
         let collected = money(&record[c_collected]);
         let quarter = &mut reps[r].quarters[q];
@@ -357,19 +363,24 @@ fn columns<const N: usize>(reader: &mut csv::Reader<std::fs::File>, names: [&str
     names.map(|name| headers.iter().position(|h| h == name.as_bytes()).unwrap_or_else(|| panic!("no column {name:?}")))
 }
 
-/// Quarter index (0-3) of a `YYYY-MM-DD` date in 2024, `None` for other years.
-fn quarter_of(date: &[u8]) -> Option<usize> {
+/// Quarter index (0-3) of a `YYYY-MM-DD` date of 2024.
+fn quarter_of(date: &[u8]) -> usize {
+    const DAYS_IN_MONTH_2024: [u8; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let text = || String::from_utf8_lossy(date);
     let ok = date.len() == 10
         && date[4] == b'-'
         && date[7] == b'-'
         && date.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    assert!(ok, "bad date {:?}", String::from_utf8_lossy(date));
-    if &date[..4] != b"2024" {
-        return None;
-    }
+    assert!(ok, "sales.csv: bad date {:?}", text());
+    assert!(&date[..4] == b"2024", "sales.csv: {:?} is outside the plan year 2024", text());
     let month = usize::from((date[5] - b'0') * 10 + (date[6] - b'0'));
-    assert!((1..=12).contains(&month), "bad month in {:?}", String::from_utf8_lossy(date));
-    Some((month - 1) / 3)
+    let day = (date[8] - b'0') * 10 + (date[9] - b'0');
+    assert!(
+        (1..=12).contains(&month) && (1..=DAYS_IN_MONTH_2024[month - 1]).contains(&day),
+        "sales.csv: no such date {:?}",
+        text()
+    );
+    (month - 1) / 3
 }
 
 fn boolean(field: &[u8]) -> bool {

@@ -1,0 +1,383 @@
+//! Streaming the events table, in parallel.
+//!
+//! The file is read in blocks that end on a record boundary (a newline outside
+//! quotes: a newline is inside a quoted field exactly when an odd number of
+//! quotes precede it in the record stream). Blocks go through a bounded channel
+//! to worker threads, each feeding its own sink, so memory holds a few blocks
+//! and the sinks' state — never the file. Workers receive blocks in file order,
+//! so each one's errors are in line order and the first [`MAX_ERRORS`] errors
+//! overall are always found, whatever the thread count.
+
+use super::cell;
+use super::{header_positions, located, DataError, RowProblem, StaticData, MAX_ERRORS};
+use crate::check::Plan;
+use crate::value::Val;
+use std::io::Read;
+use std::path::Path;
+use std::sync::mpsc;
+
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// Receives the valid rows of the events table, each with its participant and period.
+pub trait EventSink: Send {
+    fn push(&mut self, line: usize, participant: usize, period: usize, row: &[Val<'_>]) -> Result<(), RowProblem>;
+}
+
+struct Block {
+    bytes: Vec<u8>,
+    /// Byte offset of `bytes[0]` in the file.
+    offset: usize,
+    /// 1-based line number of the block's first line.
+    first_line: usize,
+}
+
+/// Streams the events table through `sinks` (one worker thread each) and
+/// returns them for merging.
+pub fn stream_events<S: EventSink>(
+    plan: &Plan,
+    statics: &StaticData,
+    path: &Path,
+    mut sinks: Vec<S>,
+) -> Result<Vec<S>, Vec<DataError>> {
+    let shown = path.display().to_string();
+    let schema = &plan.events;
+    let mut errors = Vec::new();
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return Err(vec![DataError::file(
+                &shown,
+                format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
+                Some("check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file".into()),
+            )])
+        }
+    };
+    let mut reader = BlockReader { file: &mut file, carry: Vec::new(), offset: 0, line: 1, eof: false };
+    // The header: the first record.
+    let first = match reader.next_block(&shown, true) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return Err(vec![DataError::file(
+                &shown,
+                format!("`{shown}` is empty"),
+                Some("the first line must name the columns".into()),
+            )])
+        }
+        Err(e) => return Err(vec![e]),
+    };
+    let mut header_reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&first.bytes[..]);
+    let mut headers = csv::ByteRecord::new();
+    let _ = header_reader.read_byte_record(&mut headers);
+    let Some(positions) = header_positions(schema, &shown, path, &headers, &mut errors) else {
+        return Err(errors);
+    };
+    let ctx = Context {
+        plan,
+        statics,
+        path,
+        shown: &shown,
+        positions: &positions,
+        width: headers.len(),
+        used: plan.used_event_columns(),
+    };
+    let workers = sinks.len().max(1);
+    let (results, read_error) = std::thread::scope(|scope| {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for mut sink in sinks.drain(..) {
+            let (tx, rx) = mpsc::sync_channel::<Block>(2);
+            senders.push(tx);
+            let ctx = &ctx;
+            handles.push(scope.spawn(move || {
+                let mut errors = Vec::new();
+                for block in rx {
+                    if errors.len() < MAX_ERRORS {
+                        ctx.parse_block(&block, &mut sink, &mut errors);
+                    }
+                }
+                (sink, errors)
+            }));
+        }
+        // Round-robin: block i goes to worker i mod n, so every worker sees its
+        // blocks in file order.
+        let mut read_error = None;
+        let mut i = 0;
+        loop {
+            match reader.next_block(&shown, false) {
+                Ok(Some(block)) => {
+                    if senders[i % workers].send(block).is_err() {
+                        break;
+                    }
+                    i += 1;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    read_error = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(senders);
+        let results: Vec<(S, Vec<(usize, DataError)>)> =
+            handles.into_iter().map(|h| h.join().expect("a worker panicked")).collect();
+        (results, read_error)
+    });
+    let mut all_errors: Vec<(usize, DataError)> = Vec::new();
+    let mut out = Vec::with_capacity(results.len());
+    for (sink, errs) in results {
+        out.push(sink);
+        all_errors.extend(errs);
+    }
+    all_errors.sort_by_key(|(line, _)| *line);
+    let mut errors: Vec<DataError> = all_errors.into_iter().map(|(_, e)| e).take(MAX_ERRORS).collect();
+    errors.extend(read_error);
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+struct Context<'a> {
+    plan: &'a Plan,
+    statics: &'a StaticData,
+    path: &'a Path,
+    shown: &'a str,
+    /// Field index of each schema column.
+    positions: &'a [usize],
+    /// Fields in the header.
+    width: usize,
+    /// Columns some rule reads; the others are not parsed.
+    used: Vec<bool>,
+}
+
+impl Context<'_> {
+    fn parse_block<S: EventSink>(&self, block: &Block, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
+        let schema = &self.plan.events;
+        let key = schema.key;
+        // INVARIANT: the checker requires a date column on the events table.
+        let date = schema.date.expect("events have a date");
+        let calendar = &self.plan.calendar;
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&block.bytes[..]);
+        let mut record = csv::ByteRecord::new();
+        let mut spare: Vec<Val<'static>> = Vec::with_capacity(schema.columns.len());
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let (line, byte) = e.position().map_or((0, 0), |p| (p.line() as usize, p.byte() as usize));
+                    let line = block.first_line + line.saturating_sub(1);
+                    errors.push((
+                        line,
+                        located(
+                            self.shown,
+                            self.path,
+                            line,
+                            block.offset + byte,
+                            None,
+                            format!("cannot read the row: {e}"),
+                            "this row".into(),
+                            None,
+                        ),
+                    ));
+                    return;
+                }
+            }
+            let pos = record.position().expect("records read from a reader have a position");
+            let line = block.first_line + pos.line() as usize - 1;
+            let byte = block.offset + pos.byte() as usize;
+            let report = |field: Option<usize>, message: String, label: String, help: Option<String>| {
+                (line, located(self.shown, self.path, line, byte, field, message, label, help))
+            };
+            if record.len() != self.width {
+                errors.push(report(
+                    None,
+                    format!("row has {} fields, the header has {}", record.len(), self.width),
+                    "this row".into(),
+                    Some("a field may contain a comma only inside double quotes".into()),
+                ));
+                if errors.len() >= MAX_ERRORS {
+                    return;
+                }
+                continue;
+            }
+            let mut row = reuse(std::mem::take(&mut spare));
+            let mut bad = false;
+            for (ci, c) in schema.columns.iter().enumerate() {
+                if !self.used[ci] {
+                    // INVARIANT: no rule reads this column.
+                    row.push(Val::Bool(false));
+                    continue;
+                }
+                let field = self.positions[ci];
+                let raw = record.get(field).unwrap_or_default();
+                let parsed = match std::str::from_utf8(raw) {
+                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| {
+                        (
+                            format!("expected {} in column `{}`, found `{}`", p.expected, c.name, text),
+                            format!("not {}", p.expected),
+                            p.help,
+                        )
+                    }),
+                    Err(_) => Err((
+                        format!("column `{}` is not valid UTF-8", c.name),
+                        "bytes that are not UTF-8".into(),
+                        "save the file as UTF-8 (Excel: CSV UTF-8)".into(),
+                    )),
+                };
+                match parsed {
+                    Ok(v) => row.push(v),
+                    Err((message, label, help)) => {
+                        errors.push(report(Some(field), message, label, Some(help)));
+                        bad = true;
+                        break;
+                    }
+                }
+            }
+            if !bad {
+                if let Err(problem) =
+                    self.place(&row, key, date, calendar).and_then(|(p, t)| sink.push(line, p, t, &row))
+                {
+                    errors.push(report(
+                        problem.column.map(|c| self.positions[c]),
+                        problem.message,
+                        problem.label,
+                        problem.help,
+                    ));
+                }
+            }
+            spare = reuse(row);
+            if errors.len() >= MAX_ERRORS {
+                return;
+            }
+        }
+    }
+
+    /// The row's participant and period.
+    fn place(
+        &self,
+        row: &[Val<'_>],
+        key: usize,
+        date: usize,
+        calendar: &crate::check::Calendar,
+    ) -> Result<(usize, usize), RowProblem> {
+        let schema = &self.plan.events;
+        let Val::Text(id) = row[key] else { unreachable!("text key") };
+        let Some(p) = self.statics.participant(id) else {
+            return Err(RowProblem {
+                column: Some(key),
+                message: format!("unknown participant `{id}`"),
+                label: format!("not in `{}`", self.plan.participants.name),
+                help: Some(format!(
+                    "every `{}` must be a participant of `{}`; add `{id}` there or correct the id",
+                    schema.columns[key].name, self.plan.participants.name
+                )),
+            });
+        };
+        let Val::Date(d) = row[date] else { unreachable!("date column") };
+        let Some(t) = calendar.period_of(d) else {
+            let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
+            return Err(RowProblem {
+                column: Some(date),
+                message: format!("date {} is outside the plan's periods", d.format("%Y-%m-%d")),
+                label: "outside the plan".into(),
+                help: Some(format!(
+                    "the plan runs from {} to {}; remove rows of other periods from the file",
+                    first.start.format("%Y-%m-%d"),
+                    last.end.format("%Y-%m-%d")
+                )),
+            });
+        };
+        Ok((p, t))
+    }
+}
+
+/// Reads a file in blocks that end on record boundaries.
+struct BlockReader<'f> {
+    file: &'f mut std::fs::File,
+    carry: Vec<u8>,
+    offset: usize,
+    line: usize,
+    eof: bool,
+}
+
+impl BlockReader<'_> {
+    /// The next block; with `one_record`, just the first record (the header).
+    fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, DataError> {
+        let mut buf = std::mem::take(&mut self.carry);
+        loop {
+            let cut = if one_record { first_boundary(&buf) } else { last_boundary(&buf) };
+            if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
+                self.carry = buf.split_off(cut);
+                return Ok(Some(self.emit(buf)));
+            }
+            if self.eof {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(self.emit(buf)));
+            }
+            let start = buf.len();
+            buf.resize(start + BLOCK_BYTES, 0);
+            let n = self
+                .file
+                .read(&mut buf[start..])
+                .map_err(|e| DataError::file(shown, format!("cannot read `{shown}`: {e}"), None))?;
+            buf.truncate(start + n);
+            if n == 0 {
+                self.eof = true;
+            }
+            if self.offset == 0 && start == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
+                // A UTF-8 byte order mark (Excel writes one) is not data.
+                buf.drain(..3);
+                self.offset = 3;
+            }
+        }
+    }
+
+    fn emit(&mut self, bytes: Vec<u8>) -> Block {
+        let block = Block { offset: self.offset, first_line: self.line, bytes };
+        self.offset += block.bytes.len();
+        self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
+        block
+    }
+}
+
+/// Just past the first newline outside quotes.
+fn first_boundary(bytes: &[u8]) -> Option<usize> {
+    let mut in_quotes = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => in_quotes = !in_quotes,
+            _ if !in_quotes => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Just past the last newline outside quotes (blocks start outside quotes).
+fn last_boundary(bytes: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => in_quotes = !in_quotes,
+            _ if !in_quotes => last = Some(i + 1),
+            _ => {}
+        }
+    }
+    last
+}
+
+/// An empty vector with `v`'s allocation, for values that borrow from the next
+/// record. The standard library collects in place (same element layout), so no
+/// allocation happens per row.
+fn reuse<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
+}
