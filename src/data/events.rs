@@ -63,7 +63,7 @@ pub fn stream_events<S: EventSink>(
                 Some("the first line must name the columns".into()),
             )])
         }
-        Err(e) => return Err(vec![e]),
+        Err(e) => return Err(vec![*e]),
     };
     let mut header_reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&first.bytes[..]);
     let mut headers = csv::ByteRecord::new();
@@ -130,7 +130,7 @@ pub fn stream_events<S: EventSink>(
     }
     all_errors.sort_by_key(|(line, _)| *line);
     let mut errors: Vec<DataError> = all_errors.into_iter().map(|(_, e)| e).take(MAX_ERRORS).collect();
-    errors.extend(read_error);
+    errors.extend(read_error.map(|e| *e));
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -304,7 +304,7 @@ struct BlockReader<'f> {
 
 impl BlockReader<'_> {
     /// The next block; with `one_record`, just the first record (the header).
-    fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, DataError> {
+    fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, Box<DataError>> {
         let mut buf = std::mem::take(&mut self.carry);
         loop {
             let cut = if one_record { first_boundary(&buf) } else { last_boundary(&buf) };
@@ -323,7 +323,7 @@ impl BlockReader<'_> {
             let n = self
                 .file
                 .read(&mut buf[start..])
-                .map_err(|e| DataError::file(shown, format!("cannot read `{shown}`: {e}"), None))?;
+                .map_err(|e| Box::new(DataError::file(shown, format!("cannot read `{shown}`: {e}"), None)))?;
             buf.truncate(start + n);
             if n == 0 {
                 self.eof = true;
