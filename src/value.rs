@@ -136,6 +136,14 @@ impl fmt::Display for Value {
     }
 }
 
+/// An empty vector with `v`'s allocation, for values that borrow from
+/// something shorter-lived (the next record). The standard library collects in
+/// place (same element layout), so this allocates nothing.
+pub fn recycle<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
+}
+
 /// Lets maps keyed by [`Value`] be probed with a borrowed [`Val`]; both hash alike
 /// (same variants in the same order, text hashed as `str`).
 impl hashbrown::Equivalent<Value> for Val<'_> {

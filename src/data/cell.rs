@@ -52,6 +52,34 @@ pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r
 /// thousands separators, currency signs or exponents): exports that carry them
 /// are better fixed at the source than guessed at here.
 fn decimal(text: &str) -> Option<Decimal> {
+    // The common case, read in one pass: up to 18 digits and a scale.
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if !digits.is_empty() && digits.len() <= 19 {
+        let (mut mantissa, mut scale, mut seen_point, mut count) = (0i64, 0u32, false, 0);
+        let mut ok = true;
+        for (i, &b) in digits.iter().enumerate() {
+            match b {
+                b'0'..=b'9' if count < 18 => {
+                    mantissa = mantissa * 10 + (b - b'0') as i64;
+                    count += 1;
+                    scale += seen_point as u32;
+                }
+                b'.' if !seen_point && i > 0 && i + 1 < digits.len() => seen_point = true,
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            return Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale));
+        }
+    }
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
     let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -83,4 +111,31 @@ pub fn date(text: &str) -> Option<NaiveDate> {
         s.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
     };
     NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_plain_and_exact() {
+        let d = |s: &str| decimal(s).map(|d| d.to_string());
+        assert_eq!(d("1234.56").as_deref(), Some("1234.56"));
+        assert_eq!(d("-0.5").as_deref(), Some("-0.5"));
+        assert_eq!(d("+3").as_deref(), Some("3"));
+        assert_eq!(d("0001.10").as_deref(), Some("1.10"));
+        // Past 18 digits: the general path, still exact.
+        assert_eq!(d("12345678901234567890.125").as_deref(), Some("12345678901234567890.125"));
+        for bad in ["", "-", ".5", "12.", "1.2.3", "1,234.56", "1e5", "¥100", "abc", " 1", "1 "] {
+            assert_eq!(decimal(bad), None, "{bad:?} must be rejected");
+        }
+    }
+
+    #[test]
+    fn dates_are_iso() {
+        assert_eq!(date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2024-02-30", "2023-02-29", "2024-2-01", "24-02-01", "2024/02/01", "2024-02-01x"] {
+            assert_eq!(date(bad), None, "{bad:?} must be rejected");
+        }
+    }
 }

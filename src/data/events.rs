@@ -11,7 +11,7 @@
 use super::cell;
 use super::{header_positions, located, DataError, RowProblem, StaticData, MAX_ERRORS};
 use crate::check::Plan;
-use crate::value::Val;
+use crate::value::{recycle, Val};
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc;
@@ -202,7 +202,7 @@ impl Context<'_> {
                 }
                 continue;
             }
-            let mut row = reuse(std::mem::take(&mut spare));
+            let mut row = recycle(std::mem::take(&mut spare));
             let mut bad = false;
             for (ci, c) in schema.columns.iter().enumerate() {
                 if !self.used[ci] {
@@ -247,7 +247,7 @@ impl Context<'_> {
                     ));
                 }
             }
-            spare = reuse(row);
+            spare = recycle(row);
             if errors.len() >= MAX_ERRORS {
                 return;
             }
@@ -372,12 +372,4 @@ fn last_boundary(bytes: &[u8]) -> Option<usize> {
         }
     }
     last
-}
-
-/// An empty vector with `v`'s allocation, for values that borrow from the next
-/// record. The standard library collects in place (same element layout), so no
-/// allocation happens per row.
-fn reuse<'a, 'b>(mut v: Vec<Val<'a>>) -> Vec<Val<'b>> {
-    v.clear();
-    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
 }

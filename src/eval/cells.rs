@@ -10,6 +10,7 @@ use crate::value::{Val, Value};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The result of evaluating a plan: every definition for every participant and
 /// period it applies to.
@@ -21,15 +22,18 @@ pub struct Evaluation<'p> {
     pub accumulators: Accumulators,
     /// `store[(cell × participants + participant) × periods + period]`.
     store: Vec<Option<Value>>,
-    groups: Groups,
-    cache: RefCell<HashMap<(usize, usize, usize), Cached>>,
+    /// For each aggregate across participants (by id): the groups it ranges over.
+    groups: Vec<Groups>,
+    /// Group results by (aggregate, period, group), computed once.
+    cache: RefCell<HashMap<(usize, usize, usize), Rc<Cached>>>,
 }
 
-/// Participants grouped by the value of a participants-table column.
+/// The participants an aggregate ranges over: each participant's group, and
+/// each group's members (those in the aggregate's domain).
+#[derive(Default)]
 struct Groups {
-    /// For each column used by `over <column>`: each participant's group number
-    /// and each group's participants.
-    by_column: HashMap<usize, (Vec<usize>, Vec<Vec<usize>>)>,
+    of: Vec<usize>,
+    members: Vec<Vec<usize>>,
 }
 
 #[derive(Clone)]
@@ -131,34 +135,40 @@ impl<'p> Evaluation<'p> {
     ) -> Result<Self, Vec<EvalError>> {
         let n = statics.ids.len();
         let periods = plan.calendar.periods.len();
-        let mut by_column = HashMap::new();
-        for a in &plan.across {
-            if let AcrossScope::Group(col) = a.scope {
-                by_column.entry(col).or_insert_with(|| {
+        let in_domain = |domain: Option<SectionId>, p: usize| domain.is_none_or(|s| members[s][p]);
+        let groups = plan
+            .across
+            .iter()
+            .map(|a| match a.scope {
+                AcrossScope::Group(col) => {
                     let mut keys: HashMap<&Value, usize> = HashMap::new();
-                    let mut groups: Vec<Vec<usize>> = Vec::new();
-                    let of: Vec<usize> = (0..n)
-                        .map(|p| {
-                            let key = &statics.attributes[p][col];
-                            let g = *keys.entry(key).or_insert_with(|| {
-                                groups.push(Vec::new());
-                                groups.len() - 1
-                            });
-                            groups[g].push(p);
-                            g
-                        })
-                        .collect();
-                    (of, groups)
-                });
-            }
-        }
+                    let mut groups = Groups::default();
+                    for p in 0..n {
+                        let next = keys.len();
+                        let g = *keys.entry(&statics.attributes[p][col]).or_insert(next);
+                        if g == groups.members.len() {
+                            groups.members.push(Vec::new());
+                        }
+                        groups.of.push(g);
+                        if in_domain(a.domain, p) {
+                            groups.members[g].push(p);
+                        }
+                    }
+                    groups
+                }
+                AcrossScope::All => {
+                    Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
+                }
+                AcrossScope::Periods(_) => Groups::default(),
+            })
+            .collect();
         let mut ev = Evaluation {
             plan,
             statics,
             members,
             accumulators,
             store: vec![None; plan.cells.len() * n * periods],
-            groups: Groups { by_column },
+            groups,
             cache: RefCell::new(HashMap::new()),
         };
         let mut errors = Vec::new();
@@ -237,7 +247,7 @@ impl<'p> Evaluation<'p> {
 
     fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
         let a = &self.plan.across[id];
-        let fail = |fault| Failure { fault, span: a.span };
+        let fail = |fault| Box::new(Failure { fault, span: a.span });
         let arg_at = |q: usize, t: usize| eval(&a.arg, &CellEnv { ev: self, p: q, t }).map(Val::num);
         match a.scope {
             AcrossScope::Periods(scope) => {
@@ -250,20 +260,16 @@ impl<'p> Evaluation<'p> {
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }
             AcrossScope::Group(_) | AcrossScope::All => {
-                let (group, members): (usize, Vec<usize>) = match a.scope {
-                    AcrossScope::Group(col) => {
-                        let (of, groups) = &self.groups.by_column[&col];
-                        (of[p], groups[of[p]].clone())
-                    }
-                    _ => (0, (0..self.statics.ids.len()).collect()),
-                };
-                let members: Vec<usize> = members.into_iter().filter(|&q| self.in_section(a.domain, q)).collect();
+                let group = self.groups[id].of[p];
                 let key = (id, t, group);
                 let cached = self.cache.borrow().get(&key).cloned();
                 let cached = match cached {
                     Some(c) => c,
                     None => {
-                        let c = match a.func {
+                        // Computed outside the borrow: the argument may itself
+                        // hold aggregates that fill the cache.
+                        let members = &self.groups[id].members[group];
+                        let c = Rc::new(match a.func {
                             AcrossFunc::Rank => {
                                 let mut values =
                                     members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
@@ -273,7 +279,7 @@ impl<'p> Evaluation<'p> {
                             AcrossFunc::Share => {
                                 let weight = a.weight.as_ref().expect("share has a weight");
                                 let mut total = Decimal::ZERO;
-                                for &q in &members {
+                                for &q in members {
                                     let w = eval(weight, &CellEnv { ev: self, p: q, t })?.num();
                                     total = arith(ArithOp::Add, total, w).map_err(fail)?;
                                 }
@@ -283,12 +289,12 @@ impl<'p> Evaluation<'p> {
                                 let values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
                                 Cached::Number(combine(func, &values).map_err(fail)?)
                             }
-                        };
+                        });
                         self.cache.borrow_mut().insert(key, c.clone());
                         c
                     }
                 };
-                Ok(Val::Num(match (a.func, cached) {
+                Ok(Val::Num(match (a.func, &*cached) {
                     (AcrossFunc::Rank, Cached::Sorted(values)) => {
                         let mine = arg_at(p, t)?;
                         Decimal::from(values.partition_point(|v| *v > mine) + 1)
@@ -301,10 +307,10 @@ impl<'p> Evaluation<'p> {
                             let weight = eval(a.weight.as_ref().expect("weight"), &CellEnv { ev: self, p, t })?.num();
                             // Multiply before dividing: exact whenever the share is.
                             let product = arith(ArithOp::Mul, pool, weight).map_err(fail)?;
-                            arith(ArithOp::Div, product, total).map_err(fail)?
+                            arith(ArithOp::Div, product, *total).map_err(fail)?
                         }
                     }
-                    (_, Cached::Number(n)) => n,
+                    (_, Cached::Number(n)) => *n,
                     (_, Cached::Sorted(_)) => unreachable!("only ranks cache sorted values"),
                 }))
             }

@@ -24,7 +24,8 @@ pub struct Failure {
     pub span: crate::syntax::Span,
 }
 
-pub type EvalResult<T> = Result<T, Failure>;
+/// Boxed: the error is rare and a small `Result` keeps the hot path lean.
+pub type EvalResult<T> = Result<T, Box<Failure>>;
 
 /// Answers the leaves of an expression.
 pub trait Env<'a> {
@@ -62,7 +63,7 @@ pub trait Env<'a> {
 
 /// Evaluates `e` in `env`.
 pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
-    let fail = |fault: Fault| Failure { fault, span: e.span };
+    let fail = |fault: Fault| Box::new(Failure { fault, span: e.span });
     Ok(match &e.kind {
         ExprKind::Const(v) => v.as_val(),
         ExprKind::Param(id) => env.param(*id),
@@ -73,37 +74,52 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
         ExprKind::Cell(c) => env.cell(*c),
         ExprKind::Prev { cell, default } => match env.prev(*cell) {
             Some(v) => v,
-            None => eval(default, env)?,
+            None => eval_inline(default, env)?,
         },
         ExprKind::Aggregate { acc, scope } => env.aggregate(*acc, *scope)?,
         ExprKind::GroupAggregate(i) => env.group_aggregate(*i),
         ExprKind::Across(id) => env.across(*id)?,
         ExprKind::PeriodPart(part) => Val::Num(env.period_part(*part)),
-        ExprKind::Neg(x) => Val::Num(-eval(x, env)?.num()),
-        ExprKind::Not(x) => Val::Bool(!eval(x, env)?.bool()),
+        ExprKind::Neg(x) => Val::Num(-eval_inline(x, env)?.num()),
+        ExprKind::Not(x) => Val::Bool(!eval_inline(x, env)?.bool()),
         ExprKind::Arith(op, l, r) => {
-            let (a, b) = (eval(l, env)?.num(), eval(r, env)?.num());
+            let (a, b) = (eval_inline(l, env)?.num(), eval_inline(r, env)?.num());
             Val::Num(arith(*op, a, b).map_err(fail)?)
         }
         ExprKind::Compare(op, l, r) => {
-            let (a, b) = (eval(l, env)?, eval(r, env)?);
+            let (a, b) = (eval_inline(l, env)?, eval_inline(r, env)?);
             Val::Bool(compare(*op, a, b))
         }
-        ExprKind::And(l, r) => Val::Bool(eval(l, env)?.bool() && eval(r, env)?.bool()),
-        ExprKind::Or(l, r) => Val::Bool(eval(l, env)?.bool() || eval(r, env)?.bool()),
+        ExprKind::And(l, r) => Val::Bool(eval_inline(l, env)?.bool() && eval_inline(r, env)?.bool()),
+        ExprKind::Or(l, r) => Val::Bool(eval_inline(l, env)?.bool() || eval_inline(r, env)?.bool()),
         ExprKind::If { cond, then, otherwise } => {
-            if eval(cond, env)?.bool() {
-                eval(then, env)?
+            if eval_inline(cond, env)?.bool() {
+                eval_inline(then, env)?
             } else {
-                eval(otherwise, env)?
+                eval_inline(otherwise, env)?
             }
         }
         ExprKind::Min(xs) => Val::Num(fold(xs, env, Decimal::min)?),
         ExprKind::Max(xs) => Val::Num(fold(xs, env, Decimal::max)?),
-        ExprKind::Abs(x) => Val::Num(eval(x, env)?.num().abs()),
-        ExprKind::Round { value, rounding } => Val::Num(round(*rounding, eval(value, env)?.num()).map_err(fail)?),
+        ExprKind::Abs(x) => Val::Num(eval_inline(x, env)?.num().abs()),
+        ExprKind::Round { value, rounding } => {
+            Val::Num(round(*rounding, eval_inline(value, env)?.num()).map_err(fail)?)
+        }
         ExprKind::Tiers(t) => Val::Num(tiers(t, env)?),
     })
+}
+
+/// `eval`, with the leaves answered without a call: most operands are columns,
+/// parameters and constants, and this keeps the recursion for real subtrees.
+#[inline(always)]
+pub(crate) fn eval_inline<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
+    match &e.kind {
+        ExprKind::Column(c) => Ok(env.column(*c)),
+        ExprKind::RowValue(r) => Ok(env.row_value(*r)),
+        ExprKind::Const(v) => Ok(v.as_val()),
+        ExprKind::Param(p) => Ok(env.param(*p)),
+        _ => eval(e, env),
+    }
 }
 
 fn fold<'a, E: Env<'a>>(xs: &'a [Expr], env: &E, f: fn(Decimal, Decimal) -> Decimal) -> EvalResult<Decimal> {
@@ -148,7 +164,7 @@ fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> bool {
 /// A tier table applied to its base. Bands are half-open `[from, to)`: a value
 /// on an edge belongs to the higher band.
 fn tiers<'a, E: Env<'a>>(t: &'a TierTable, env: &E) -> EvalResult<Decimal> {
-    let fail = |fault: Fault, span| Failure { fault, span };
+    let fail = |fault: Fault, span| Box::new(Failure { fault, span });
     let x = eval(&t.base, env)?.num();
     let scale = match &t.of {
         Some(of) => Some(eval(of, env)?.num()),
@@ -208,5 +224,5 @@ pub fn eval_constant(e: &Expr, params: &[Param], period: usize) -> Result<Value,
             unreachable!("constants do not depend on the period")
         }
     }
-    eval(e, &Constants { params, period }).map(|v| v.to_owned_value()).map_err(|f| f.fault)
+    eval(e, &Constants { params, period }).map(|v| v.to_owned_value()).map_err(|f| f.fault.clone())
 }

@@ -54,12 +54,13 @@ pub fn run<'p>(plan: &'p Plan, inputs: &Inputs, options: Options) -> Result<Eval
 struct Worker<'a> {
     program: &'a RowProgram<'a>,
     accumulators: Accumulators,
+    scratch: Vec<Val<'static>>,
     errors: Vec<(usize, EvalError)>,
 }
 
 impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
-        if let Err(e) = self.program.push(&mut self.accumulators, p, t, row) {
+        if let Err(e) = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row) {
             if self.errors.len() < data::MAX_ERRORS {
                 self.errors.push((line, *e));
             }
@@ -80,6 +81,7 @@ pub fn run_with<'p>(
         .map(|_| Worker {
             program: &program,
             accumulators: Accumulators::new(plan, statics.ids.len()),
+            scratch: Vec::new(),
             errors: Vec::new(),
         })
         .collect();
@@ -93,7 +95,7 @@ pub fn run_with<'p>(
             None => accumulators = Some(w.accumulators),
             Some(acc) => {
                 if let Err(fault) = acc.merge(&w.accumulators) {
-                    let failure = Failure { fault, span: plan.events.span };
+                    let failure = Box::new(Failure { fault, span: plan.events.span });
                     errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
                 }
             }

@@ -6,7 +6,7 @@ use super::errors::EvalError;
 use super::expr::{eval, Env, Fault};
 use crate::check::{PeriodPart, Plan, SectionId};
 use crate::data::StaticData;
-use crate::value::Val;
+use crate::value::{recycle, Val};
 use rust_decimal::Decimal;
 
 /// The plan's row-level work, with section membership decided up front.
@@ -32,11 +32,20 @@ impl<'p> RowProgram<'p> {
     }
 
     /// Feeds one event row (participant `p`, period `t`) into `accs`.
-    pub fn push(&self, accs: &mut Accumulators, p: usize, t: usize, columns: &[Val<'_>]) -> Result<(), Box<EvalError>> {
+    ///
+    /// `scratch` is the caller's buffer for the row's values, reused across rows.
+    pub fn push(
+        &self,
+        accs: &mut Accumulators,
+        scratch: &mut Vec<Val<'static>>,
+        p: usize,
+        t: usize,
+        columns: &[Val<'_>],
+    ) -> Result<(), Box<EvalError>> {
         let stamp = |name: &str, f| {
             Box::new(EvalError::new(f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
         };
-        let mut row_values: Vec<Val<'_>> = Vec::with_capacity(self.plan.row_values.len());
+        let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
         for rv in &self.plan.row_values {
             let v = if self.applies(rv.section, p) {
                 let env = RowEnv { program: self, p, t, columns, row_values: &row_values };
@@ -52,6 +61,7 @@ impl<'p> RowProgram<'p> {
                 accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?;
             }
         }
+        *scratch = recycle(row_values);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 pub mod diagnostics;
 mod format;
 
-pub use format::{amount, grouped};
+pub use format::{amount, grouped, write_amount};
 
 use crate::check::Plan;
 use crate::eval::Evaluation;
@@ -17,14 +17,14 @@ pub const TOTAL: &str = "total";
 
 /// One participant's lines in one period, total last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Statement {
-    pub participant: String,
-    pub period: String,
-    pub lines: Vec<(String, Decimal)>,
+pub struct Statement<'a> {
+    pub participant: &'a str,
+    pub period: &'a str,
+    pub lines: Vec<(&'a str, Decimal)>,
 }
 
 /// The run as statements, participants sorted by id, periods in order.
-pub fn statements(ev: &Evaluation<'_>) -> Vec<Statement> {
+pub fn statements<'a>(ev: &'a Evaluation<'_>) -> Vec<Statement<'a>> {
     let plan = ev.plan;
     let mut out = Vec::new();
     for (p, id) in ev.participants().iter().enumerate() {
@@ -42,11 +42,11 @@ pub fn statements(ev: &Evaluation<'_>) -> Vec<Statement> {
                         // decimal range, so their sum fits.
                         total += v.num();
                     }
-                    lines.push((cell.name.clone(), v.num()));
+                    lines.push((cell.name.as_str(), v.num()));
                 }
             }
-            lines.push((TOTAL.to_string(), total));
-            out.push(Statement { participant: id.to_string(), period: period.label.clone(), lines });
+            lines.push((TOTAL, total));
+            out.push(Statement { participant: id, period: &period.label, lines });
         }
     }
     out
@@ -55,20 +55,30 @@ pub fn statements(ev: &Evaluation<'_>) -> Vec<Statement> {
 /// `participant,period,line,amount`, one row per line.
 pub fn csv(plan: &Plan, statements: &[Statement]) -> String {
     let scale = amount_scale(plan);
-    let mut out = String::from("participant,period,line,amount\n");
+    let mut out = String::with_capacity(64 * statements.len() * statements.first().map_or(1, |s| s.lines.len()));
+    out.push_str("participant,period,line,amount\n");
     for s in statements {
         for (line, v) in &s.lines {
-            let _ = writeln!(out, "{},{},{},{}", csv_field(&s.participant), s.period, line, amount(*v, scale));
+            csv_field(&mut out, s.participant);
+            out.push(',');
+            out.push_str(s.period);
+            out.push(',');
+            csv_field(&mut out, line);
+            out.push(',');
+            format::write_amount(&mut out, *v, scale);
+            out.push('\n');
         }
     }
     out
 }
 
-fn csv_field(s: &str) -> String {
+fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -110,10 +120,10 @@ pub fn json(plan: &Plan, statements: &[Statement]) -> String {
     let mut participants: Vec<JsonParticipant> = Vec::new();
     for s in statements {
         if participants.last().is_none_or(|p| p.id != s.participant) {
-            participants.push(JsonParticipant { id: s.participant.clone(), periods: Vec::new() });
+            participants.push(JsonParticipant { id: s.participant.to_string(), periods: Vec::new() });
         }
-        let lines = s.lines.iter().map(|(l, v)| JsonLine { line: l.clone(), amount: amount(*v, scale) }).collect();
-        participants.last_mut().expect("pushed").periods.push(JsonPeriod { period: s.period.clone(), lines });
+        let lines = s.lines.iter().map(|(l, v)| JsonLine { line: l.to_string(), amount: amount(*v, scale) }).collect();
+        participants.last_mut().expect("pushed").periods.push(JsonPeriod { period: s.period.to_string(), lines });
     }
     let run = JsonRun {
         plan: &plan.name,
@@ -144,7 +154,7 @@ pub fn table(plan: &Plan, statements: &[Statement]) -> String {
     );
     let year_label = "year";
     for chunk in statements.chunk_by(|a, b| a.participant == b.participant) {
-        let names: Vec<&str> = chunk[0].lines.iter().map(|(l, _)| l.as_str()).collect();
+        let names: Vec<&str> = chunk[0].lines.iter().map(|(l, _)| *l).collect();
         let mut rows: Vec<Vec<String>> = Vec::new();
         for (i, name) in names.iter().enumerate() {
             let mut row = vec![name.to_string()];
@@ -157,8 +167,8 @@ pub fn table(plan: &Plan, statements: &[Statement]) -> String {
             row.push(grouped(sum, scale));
             rows.push(row);
         }
-        let mut header = vec![chunk[0].participant.clone()];
-        header.extend(chunk.iter().map(|s| s.period.clone()));
+        let mut header = vec![chunk[0].participant.to_string()];
+        header.extend(chunk.iter().map(|s| s.period.to_string()));
         header.push(year_label.to_string());
         let widths: Vec<usize> = (0..header.len())
             .map(|c| std::iter::once(&header).chain(&rows).map(|r| r[c].width()).max().unwrap_or(0))
