@@ -64,7 +64,7 @@ pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<V
                     match eval(&s.condition, &env) {
                         Ok(v) => v.bool(),
                         Err(f) => {
-                            errors.push(EvalError::new(f, &format!("section {}", s.name), &statics.ids[p], "the plan"));
+                            errors.push(EvalError::new(*f, &format!("section {}", s.name), &statics.ids[p], "the plan"));
                             false
                         }
                     }
@@ -186,7 +186,7 @@ impl<'p> Evaluation<'p> {
                             Err(f) => {
                                 if errors.len() < crate::data::MAX_ERRORS {
                                     errors.push(EvalError::new(
-                                        f,
+                                        *f,
                                         &cell.name,
                                         &ev.statics.ids[p],
                                         &plan.calendar.periods[t].label,

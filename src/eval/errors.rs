@@ -21,8 +21,7 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    pub fn new(failure: Box<Failure>, rule: &str, participant: &str, period: &str) -> Self {
-        let failure = *failure;
+    pub fn new(failure: Failure, rule: &str, participant: &str, period: &str) -> Self {
         let (label, help) = match &failure.fault {
             Fault::DivisionByZero => (
                 "the divisor is zero here".to_string(),

@@ -96,7 +96,7 @@ pub fn run_with<'p>(
             Some(acc) => {
                 if let Err(fault) = acc.merge(&w.accumulators) {
                     let failure = Box::new(Failure { fault, span: plan.events.span });
-                    errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
+                    errors.push((0, EvalError::new(*failure, "an aggregate", "(all)", "the plan")));
                 }
             }
         }

@@ -43,7 +43,7 @@ impl<'p> RowProgram<'p> {
         columns: &[Val<'_>],
     ) -> Result<(), Box<EvalError>> {
         let stamp = |name: &str, f| {
-            Box::new(EvalError::new(f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
+            Box::new(EvalError::new(*f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
         };
         let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
         for rv in &self.plan.row_values {
