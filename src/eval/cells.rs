@@ -64,7 +64,12 @@ pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<V
                     match eval(&s.condition, &env) {
                         Ok(v) => v.bool(),
                         Err(f) => {
-                            errors.push(EvalError::new(*f, &format!("section {}", s.name), &statics.ids[p], "the plan"));
+                            errors.push(EvalError::new(
+                                *f,
+                                &format!("section {}", s.name),
+                                &statics.ids[p],
+                                "the plan",
+                            ));
                             false
                         }
                     }

@@ -42,7 +42,7 @@ impl<'p> RowProgram<'p> {
         t: usize,
         columns: &[Val<'_>],
     ) -> Result<(), Box<EvalError>> {
-        let stamp = |name: &str, f| {
+        let stamp = |name: &str, f: Box<super::expr::Failure>| {
             Box::new(EvalError::new(*f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
         };
         let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
