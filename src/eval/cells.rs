@@ -22,6 +22,8 @@ pub struct Evaluation<'p> {
     pub accumulators: Accumulators,
     /// `store[(cell × participants + participant) × periods + period]`.
     store: Vec<Option<Value>>,
+    /// Cells whose evaluation failed (their store slot holds zero).
+    failed: Vec<bool>,
     /// For each aggregate across participants (by id): the groups it ranges over.
     groups: Vec<Groups>,
     /// Group results by (aggregate, period, group), computed once.
@@ -173,6 +175,7 @@ impl<'p> Evaluation<'p> {
             members,
             accumulators,
             store: vec![None; plan.cells.len() * n * periods],
+            failed: vec![false; plan.cells.len() * n * periods],
             groups,
             cache: RefCell::new(HashMap::new()),
         };
@@ -185,11 +188,13 @@ impl<'p> Evaluation<'p> {
                         if !ev.in_section(cell.section, p) {
                             continue;
                         }
+                        let i = ev.index(c, p, t);
                         let result = eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value());
                         let value = match result {
                             Ok(v) => v,
                             Err(f) => {
-                                if errors.len() < crate::data::MAX_ERRORS {
+                                ev.failed[i] = true;
+                                if f.fault != Fault::Upstream {
                                     errors.push(EvalError::new(
                                         *f,
                                         &cell.name,
@@ -200,12 +205,13 @@ impl<'p> Evaluation<'p> {
                                 Value::ZERO
                             }
                         };
-                        let i = ev.index(c, p, t);
                         ev.store[i] = Some(value);
                     }
                 }
             }
         }
+        let mut errors = super::errors::fold(errors);
+        errors.truncate(crate::data::MAX_ERRORS);
         if errors.is_empty() {
             Ok(ev)
         } else {
@@ -219,6 +225,17 @@ impl<'p> Evaluation<'p> {
 
     pub fn in_section(&self, section: Option<SectionId>, p: usize) -> bool {
         section.is_none_or(|s| self.members[s][p])
+    }
+
+    /// A value another definition reads; a failed one fails the reader too.
+    fn read(&self, cell: CellId, p: usize, t: usize) -> EvalResult<Val<'_>> {
+        let i = self.index(cell, p, t);
+        if self.failed[i] {
+            return Err(Box::new(Failure { fault: Fault::Upstream, span: self.plan.cells[cell].span }));
+        }
+        // INVARIANT: stages run in dependency order, so a definition is computed
+        // before any definition that reads it in the same period.
+        Ok(self.store[i].as_ref().expect("computed before use").as_val())
     }
 
     /// A definition's value, if it applies to the participant.
@@ -364,14 +381,14 @@ impl<'a, 'p: 'a> Env<'a> for CellEnv<'a, 'p> {
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
     }
-    fn cell(&self, id: usize) -> Val<'a> {
-        // INVARIANT: stages run in dependency order, so a definition is computed
-        // before any definition that reads it in the same period.
-        self.ev.value(id, self.p, self.t).expect("computed before use").as_val()
+    fn cell(&self, id: usize) -> EvalResult<Val<'a>> {
+        self.ev.read(id, self.p, self.t)
     }
-    fn prev(&self, id: usize) -> Option<Val<'a>> {
-        let t = self.t.checked_sub(1)?;
-        Some(self.ev.value(id, self.p, t).expect("earlier period computed").as_val())
+    fn prev(&self, id: usize) -> EvalResult<Option<Val<'a>>> {
+        match self.t.checked_sub(1) {
+            Some(t) => self.ev.read(id, self.p, t).map(Some),
+            None => Ok(None),
+        }
     }
     fn aggregate(&self, acc: usize, scope: PeriodScope) -> EvalResult<Val<'a>> {
         self.ev.accumulators.value(self.ev.plan, acc, self.p, self.t, scope).map(Val::Num)

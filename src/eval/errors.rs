@@ -6,13 +6,15 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
-#[error("{fault} in `{rule}` for participant `{participant}` in {period}")]
+#[error("{fault} in `{rule}` for participant `{participant}` in {period}{}", more_periods(*.also_in))]
 #[diagnostic(code(comp::eval))]
 pub struct EvalError {
     pub fault: Fault,
     pub rule: String,
     pub participant: String,
     pub period: String,
+    /// How many later periods failed the same way.
+    pub also_in: usize,
     #[label("{label}")]
     pub span: SourceSpan,
     pub label: String,
@@ -37,6 +39,7 @@ impl EvalError {
                         .to_string(),
                 ),
             ),
+            Fault::Upstream => ("here".to_string(), None),
             Fault::MissingLookup { table, key } => (
                 format!("looked up in `{table}` here"),
                 Some(format!(
@@ -49,11 +52,36 @@ impl EvalError {
             rule: rule.to_string(),
             participant: participant.to_string(),
             period: period.to_string(),
+            also_in: 0,
             span: failure.span.into(),
             label,
             help,
         }
     }
+}
+
+fn more_periods(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (and 1 more period)".to_string(),
+        n => format!(" (and {n} more periods)"),
+    }
+}
+
+/// Folds errors that repeat a rule, participant and fault in later periods into
+/// the first, and drops the ones caused by an earlier failure.
+pub fn fold(errors: Vec<EvalError>) -> Vec<EvalError> {
+    let mut out: Vec<EvalError> = Vec::new();
+    for e in errors {
+        if e.fault == Fault::Upstream {
+            continue;
+        }
+        match out.iter_mut().find(|o| o.rule == e.rule && o.participant == e.participant && o.fault == e.fault) {
+            Some(first) => first.also_in += 1,
+            None => out.push(e),
+        }
+    }
+    out
 }
 
 impl std::fmt::Display for Fault {
@@ -62,6 +90,7 @@ impl std::fmt::Display for Fault {
             Fault::DivisionByZero => f.write_str("division by zero"),
             Fault::Overflow => f.write_str("arithmetic overflow"),
             Fault::MissingLookup { table, key } => write!(f, "`{key}` has no row in `{table}`"),
+            Fault::Upstream => f.write_str("a value it needs could not be computed"),
         }
     }
 }

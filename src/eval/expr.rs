@@ -14,7 +14,12 @@ use rust_decimal::Decimal;
 pub enum Fault {
     DivisionByZero,
     Overflow,
-    MissingLookup { table: String, key: String },
+    MissingLookup {
+        table: String,
+        key: String,
+    },
+    /// A value this one needs failed already (and was reported there).
+    Upstream,
 }
 
 /// A fault and the expression it happened in.
@@ -44,10 +49,10 @@ pub trait Env<'a> {
     fn lookup(&self, _table: usize, _col: usize) -> Result<Val<'a>, Fault> {
         unreachable!("a lookup without a participant")
     }
-    fn cell(&self, _id: usize) -> Val<'a> {
+    fn cell(&self, _id: usize) -> EvalResult<Val<'a>> {
         unreachable!("a cell outside cell evaluation")
     }
-    fn prev(&self, _id: usize) -> Option<Val<'a>> {
+    fn prev(&self, _id: usize) -> EvalResult<Option<Val<'a>>> {
         unreachable!("prev outside cell evaluation")
     }
     fn aggregate(&self, _acc: usize, _scope: PeriodScope) -> EvalResult<Val<'a>> {
@@ -71,8 +76,8 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
         ExprKind::RowValue(r) => env.row_value(*r),
         ExprKind::Attribute(c) => env.attribute(*c),
         ExprKind::Lookup { table, column } => env.lookup(*table, *column).map_err(fail)?,
-        ExprKind::Cell(c) => env.cell(*c),
-        ExprKind::Prev { cell, default } => match env.prev(*cell) {
+        ExprKind::Cell(c) => env.cell(*c).map_err(|_| fail(Fault::Upstream))?,
+        ExprKind::Prev { cell, default } => match env.prev(*cell).map_err(|_| fail(Fault::Upstream))? {
             Some(v) => v,
             None => eval_inline(default, env)?,
         },
