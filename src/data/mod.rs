@@ -9,6 +9,7 @@
 mod cell;
 mod errors;
 mod events;
+mod records;
 mod source;
 
 pub use cell::date as parse_date;
