@@ -17,8 +17,10 @@ pub struct DataError {
     pub label: String,
     #[help]
     pub help: Option<String>,
-    /// `file:line` for summaries and JSON output.
-    pub location: String,
+    /// The file, as the user named it.
+    pub file: String,
+    /// The 1-based line, for an error in a row or the header.
+    pub line: Option<usize>,
 }
 
 impl DataError {
@@ -30,7 +32,16 @@ impl DataError {
             span: None,
             label: String::new(),
             help,
-            location: path.to_string(),
+            file: path.to_string(),
+            line: None,
+        }
+    }
+
+    /// `file` or `file:line`, for summaries.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
         }
     }
 }

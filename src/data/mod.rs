@@ -14,13 +14,13 @@ mod source;
 pub use cell::date as parse_date;
 pub use errors::DataError;
 pub use events::{stream_events, EventSink};
+pub(crate) use source::Line;
 pub use source::Snippet;
 
 use crate::check::{Plan, TableSchema};
 use crate::value::{Val, Value};
 use hashbrown::HashMap;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -142,11 +142,14 @@ type Rows = Vec<(usize, Vec<Value>)>;
 fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) -> Option<(Rows, ())> {
     let before = errors.len();
     let mut rows: Rows = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let result = for_each_record(schema, path, errors, |line, values| {
+    // Each key's first record position (line, byte).
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let result = for_each_record(schema, path, errors, |line, byte, values| {
         let owned: Vec<Value> = values.iter().map(|v| v.to_owned_value()).collect();
         if let Value::Text(k) = &owned[schema.key] {
-            if let Some(first) = seen.get(&**k) {
+            if let Some(&(first, first_byte)) = seen.get(&**k) {
+                // The record position's line can be one short (CRLF): read it back.
+                let first = Line::read(path, first, first_byte).number;
                 return Err(RowProblem {
                     column: Some(schema.key),
                     message: format!("duplicate key `{k}` in `{}`", schema.name),
@@ -157,7 +160,7 @@ fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) ->
                     )),
                 });
             }
-            seen.insert(k.to_string(), line);
+            seen.insert(k.to_string(), (line, byte));
         }
         rows.push((line, owned));
         Ok(())
@@ -210,11 +213,12 @@ pub(crate) fn header_positions(
     (positions.len() == schema.columns.len()).then_some(positions)
 }
 
-/// Reads a CSV file against its schema, calling `f` with each row's 1-based line
-/// number and typed values. Errors are collected (up to [`MAX_ERRORS`]).
+/// Reads a CSV file against its schema, calling `f` with each row's record
+/// position (1-based line, byte offset; see [`Line::read`]) and typed values.
+/// Errors are collected (up to [`MAX_ERRORS`]).
 fn for_each_record<F>(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>, mut f: F) -> Result<(), ()>
 where
-    F: FnMut(usize, &[Val<'_>]) -> Result<(), RowProblem>,
+    F: FnMut(usize, usize, &[Val<'_>]) -> Result<(), RowProblem>,
 {
     let shown = path.display().to_string();
     let file = match std::fs::File::open(path) {
@@ -291,7 +295,7 @@ where
             }
         }
         if !bad {
-            if let Err(problem) = f(line, &row) {
+            if let Err(problem) = f(line, byte, &row) {
                 errors.push(located(
                     &shown,
                     path,
@@ -330,40 +334,59 @@ fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
     }
 }
 
-/// An error at a line (and field) of a file; reads the line back for display.
+/// Where in its line a diagnostic points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum At {
+    /// The whole line.
+    Row,
+    /// One field (an empty one gets a caret where it would be).
+    Field(usize),
+}
+
+impl From<Option<usize>> for At {
+    fn from(field: Option<usize>) -> At {
+        field.map_or(At::Row, At::Field)
+    }
+}
+
+/// An error at a record of a file (the csv crate's record position: `line`,
+/// `byte`); reads the line back for display.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn located(
     shown: &str,
     path: &Path,
     line: usize,
     byte: usize,
-    field: Option<usize>,
+    at: impl Into<At>,
     message: String,
     label: String,
     help: Option<String>,
 ) -> DataError {
-    let text = read_line_at(path, byte).unwrap_or_default();
-    let shown_text = text.trim_end_matches(['\r', '\n']).to_string();
-    let span = match field {
-        Some(i) => source::field_ranges(&shown_text).get(i).map(|&(s, e)| (s, e.max(s))),
-        None => Some((0, shown_text.len())),
-    };
-    let column = field.map(|i| format!(", field {}", i + 1)).unwrap_or_default();
-    DataError {
-        message,
-        source_code: Some(Snippet { name: shown.to_string(), text: shown_text, first_line: line.saturating_sub(1) }),
-        span: span.map(|(s, e)| (s, e - s).into()),
-        label,
-        help,
-        location: format!("{shown}:{line}{column}"),
-    }
+    Line::read(path, line, byte).error(shown, at.into(), message, label, help)
 }
 
-fn read_line_at(path: &Path, byte: usize) -> Option<String> {
-    let mut f = std::fs::File::open(path).ok()?;
-    f.seek(SeekFrom::Start(byte as u64)).ok()?;
-    let mut reader = BufReader::new(f.take(64 * 1024));
-    let mut buf = Vec::new();
-    reader.read_until(b'\n', &mut buf).ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+impl Line {
+    /// An error on this line.
+    pub(crate) fn error(self, shown: &str, at: At, message: String, label: String, help: Option<String>) -> DataError {
+        let Line { number, mut text, .. } = self;
+        let fields = source::field_ranges(&text);
+        let span = match at {
+            At::Row => Some((0, text.len())),
+            At::Field(i) => fields.get(i).copied(),
+        };
+        if matches!(span, Some((s, e)) if s == e && s == text.len()) {
+            // miette draws nothing for an empty span at the end of a line: give
+            // the caret a blank to point at.
+            text.push(' ');
+        }
+        DataError {
+            message,
+            source_code: Some(Snippet { name: shown.to_string(), text, first_line: number.saturating_sub(1) }),
+            span: span.map(|(s, e)| (s, e - s).into()),
+            label,
+            help,
+            file: shown.to_string(),
+            line: Some(number),
+        }
+    }
 }
