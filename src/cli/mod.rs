@@ -89,6 +89,14 @@ impl Reporter {
             eprintln!("error: {what} has {} error{s}", self.count);
         }
     }
+
+    /// A closing line when reporting stopped early, so there may be more
+    /// errors than were shown; `note` says where it stopped.
+    pub fn summary_stopped(&self, what: &str, note: &str) {
+        if self.format == DiagnosticFormat::Text {
+            eprintln!("error: {what} has at least {} errors; {note}", self.count);
+        }
+    }
 }
 
 /// Reads, parses and checks a plan file, reporting every error found.

@@ -2,7 +2,7 @@
 
 use super::{load_plan, parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
 use crate::check::Override;
-use crate::data::Inputs;
+use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::RunError;
 use crate::report;
 use clap::ValueEnum;
@@ -72,17 +72,27 @@ pub fn run(args: Args) -> Exit {
     let evaluation = match crate::eval::run(&plan, &inputs, options) {
         Ok(ev) => ev,
         Err(RunError::Data(errors)) => {
+            let stopped = DataError::stopped_at(&errors);
             for e in errors {
                 reporter.report(e, None);
             }
-            reporter.summary("the data");
+            match stopped {
+                Some(at) => reporter.summary_stopped("the data", &format!("stopped after {at}")),
+                None => reporter.summary("the data"),
+            }
             return Exit::Invalid;
         }
         Err(RunError::Eval(errors)) => {
+            // Evaluation keeps the first MAX_ERRORS errors.
+            let stopped = errors.len() >= MAX_ERRORS;
             for e in errors {
                 reporter.report(e, Some(&source));
             }
-            reporter.summary("the run");
+            if stopped {
+                reporter.summary_stopped("the run", &format!("only the first {MAX_ERRORS} are shown"));
+            } else {
+                reporter.summary("the run");
+            }
             return Exit::Invalid;
         }
     };

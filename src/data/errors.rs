@@ -21,6 +21,9 @@ pub struct DataError {
     pub file: String,
     /// The 1-based line, for an error in a row or the header.
     pub line: Option<usize>,
+    /// Reading stopped after this error ([`MAX_ERRORS`](super::MAX_ERRORS)
+    /// were found): the rest of the data was not checked.
+    pub stopped: bool,
 }
 
 impl DataError {
@@ -34,7 +37,16 @@ impl DataError {
             help,
             file: path.to_string(),
             line: None,
+            stopped: false,
         }
+    }
+
+    /// Where reading stopped, if it stopped early: `line N of `file`` (or the file).
+    pub fn stopped_at(errors: &[DataError]) -> Option<String> {
+        errors.iter().find(|e| e.stopped).map(|e| match e.line {
+            Some(line) => format!("line {line} of `{}`", e.file),
+            None => format!("`{}`", e.file),
+        })
     }
 
     /// `file` or `file:line`, for summaries.

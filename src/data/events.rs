@@ -9,7 +9,7 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::{header_positions, located, DataError, RowProblem, StaticData, MAX_ERRORS};
+use super::{header_positions, located, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
 use crate::check::Plan;
 use crate::value::Val;
 use std::io::Read;
@@ -124,12 +124,19 @@ pub fn stream_events<S: EventSink>(
     });
     let mut all_errors: Vec<(usize, DataError)> = Vec::new();
     let mut out = Vec::with_capacity(results.len());
+    // A worker stops parsing at MAX_ERRORS errors of its own.
+    let mut stopped = false;
     for (sink, errs) in results {
         out.push(sink);
+        stopped |= errs.len() >= MAX_ERRORS;
         all_errors.extend(errs);
     }
     all_errors.sort_by_key(|(line, _)| *line);
+    stopped |= all_errors.len() > MAX_ERRORS;
     let mut errors: Vec<DataError> = all_errors.into_iter().map(|(_, e)| e).take(MAX_ERRORS).collect();
+    if stopped {
+        stop(&mut errors);
+    }
     errors.extend(read_error.map(|e| *e));
     if errors.is_empty() {
         Ok(out)

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Stop reading after this many data errors: the rest are likely the same mistake.
+/// The error after which reading stopped is marked ([`DataError::stopped`]).
 pub const MAX_ERRORS: usize = 20;
 
 /// Where each table is read from.
@@ -220,6 +221,10 @@ fn for_each_record<F>(schema: &TableSchema, path: &Path, errors: &mut Vec<DataEr
 where
     F: FnMut(usize, usize, &[Val<'_>]) -> Result<(), RowProblem>,
 {
+    if errors.len() >= MAX_ERRORS {
+        // Reading stopped in an earlier table.
+        return Err(());
+    }
     let shown = path.display().to_string();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -309,10 +314,18 @@ where
             }
         }
         if errors.len() >= MAX_ERRORS {
+            stop(errors);
             return Err(());
         }
     }
     Ok(())
+}
+
+/// Marks the last error as the one after which reading stopped.
+pub(crate) fn stop(errors: &mut [DataError]) {
+    if let Some(last) = errors.last_mut() {
+        last.stopped = true;
+    }
 }
 
 fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
@@ -387,6 +400,7 @@ impl Line {
             help,
             file: shown.to_string(),
             line: Some(number),
+            stopped: false,
         }
     }
 }
