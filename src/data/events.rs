@@ -9,7 +9,7 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::{header_positions, located, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
+use super::{empty_file, header_positions, located, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
 use crate::check::Plan;
 use crate::value::Val;
 use std::io::Read;
@@ -56,13 +56,7 @@ pub fn stream_events<S: EventSink>(
     // The header: the first record.
     let first = match reader.next_block(&shown, true) {
         Ok(Some(b)) => b,
-        Ok(None) => {
-            return Err(vec![DataError::file(
-                &shown,
-                format!("`{shown}` is empty"),
-                Some("the first line must name the columns".into()),
-            )])
-        }
+        Ok(None) => return Err(vec![empty_file(schema, &shown)]),
         Err(e) => return Err(vec![*e]),
     };
     let mut header_reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&first.bytes[..]);

@@ -189,6 +189,24 @@ pub(crate) fn header_positions(
     errors: &mut Vec<DataError>,
 ) -> Option<Vec<usize>> {
     let header_names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+    if header_names.is_empty() {
+        // The csv parser skips blank lines: the file has nothing else.
+        errors.push(empty_file(schema, shown));
+        return None;
+    }
+    if header_names.iter().all(String::is_empty) {
+        errors.push(located(
+            shown,
+            path,
+            1,
+            0,
+            At::Row,
+            format!("`{shown}` has no header"),
+            "no column names".into(),
+            Some(format!("the first line names the columns: {}", column_list(schema))),
+        ));
+        return None;
+    }
     let mut positions = Vec::with_capacity(schema.columns.len());
     for c in &schema.columns {
         match header_names.iter().position(|h| *h == c.name) {
@@ -212,6 +230,20 @@ pub(crate) fn header_positions(
         }
     }
     (positions.len() == schema.columns.len()).then_some(positions)
+}
+
+/// A file with no header, not even a blank one.
+pub(crate) fn empty_file(schema: &TableSchema, shown: &str) -> DataError {
+    DataError::file(
+        shown,
+        format!("`{shown}` is empty"),
+        Some(format!("the first line names the columns: {}", column_list(schema))),
+    )
+}
+
+/// The schema's columns as a header line: `id,date,rep`.
+fn column_list(schema: &TableSchema) -> String {
+    schema.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",")
 }
 
 /// Reads a CSV file against its schema, calling `f` with each row's record
