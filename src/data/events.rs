@@ -9,7 +9,7 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::{empty_file, header_positions, located, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
+use super::{empty_file, header_positions, located, ragged_row, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
 use crate::check::Plan;
 use crate::value::Val;
 use std::io::Read;
@@ -192,12 +192,7 @@ impl Context<'_> {
                 (line, located(self.shown, self.path, line, byte, field, message, label, help))
             };
             if record.len() != self.width {
-                errors.push(report(
-                    None,
-                    format!("row has {} fields, the header has {}", record.len(), self.width),
-                    "this row".into(),
-                    Some("a field may contain a comma only inside double quotes".into()),
-                ));
+                errors.push((line, ragged_row(self.shown, self.path, line, byte, record.len(), self.width)));
                 if errors.len() >= MAX_ERRORS {
                     return;
                 }

@@ -363,10 +363,9 @@ pub(crate) fn stop(errors: &mut [DataError]) {
 fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
     let pos = e.position().cloned();
     let (message, help) = match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
-            format!("row has {len} fields, the header has {expected_len}"),
-            Some("a field may contain a comma only inside double quotes".to_string()),
-        ),
+        csv::ErrorKind::UnequalLengths { pos: Some(p), expected_len, len } => {
+            return ragged_row(shown, path, p.line() as usize, p.byte() as usize, *len as usize, *expected_len as usize)
+        }
         csv::ErrorKind::Utf8 { .. } => {
             ("the file is not valid UTF-8".to_string(), Some("save the file as UTF-8 (Excel: CSV UTF-8)".to_string()))
         }
@@ -379,6 +378,73 @@ fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
     }
 }
 
+/// A row with more or fewer fields than the header.
+pub(crate) fn ragged_row(shown: &str, path: &Path, line: usize, byte: usize, len: usize, width: usize) -> DataError {
+    let row = Line::read(path, line, byte);
+    let fields = source::field_ranges(&row.text);
+    let message = format!("row has {}, the header has {width}", count(len, "field"));
+    // The fields of the line are the record's unless a quoted field spans lines.
+    let whole = fields.len() == len;
+    if len < width {
+        let missing = count(width - len, "field");
+        let help = format!(
+            "each row has {width} fields, one per column of the header; an empty field is nothing between two commas"
+        );
+        return row.error(shown, At::Row, message, format!("{missing} missing"), Some(help));
+    }
+    if let Some((from, to)) = split_number(&row.text, &fields).filter(|&(from, to)| whole && to - from <= len - width) {
+        let number = &row.text[fields[from].0..fields[to].1];
+        let help = format!(
+            "`{number}` looks like a number with a thousands separator, which splits it into {} fields; write `{}`",
+            to - from + 1,
+            number.replace(',', "")
+        );
+        let label = format!("read as {}", count(to - from + 1, "field"));
+        return row.error(shown, At::Fields(from, to), message, label, Some(help));
+    }
+    let (at, label) = if whole {
+        (At::Fields(width, len - 1), format!("{} extra", count(len - width, "field")))
+    } else {
+        (At::Row, "this row".to_string())
+    };
+    row.error(shown, at, message, label, Some("a field may contain a comma only inside double quotes".into()))
+}
+
+/// Fields `from..=to` that look like one number split at its thousands
+/// separators: `148` `000.50`, or `-1` `234` `567`.
+fn split_number(text: &str, fields: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let field = |i: usize| &text[fields[i].0..fields[i].1];
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (0..fields.len()).find_map(|from| {
+        let lead = field(from).strip_prefix(['-', '+']).unwrap_or(field(from));
+        if !digits(lead) || lead.len() > 3 {
+            return None;
+        }
+        let mut to = from;
+        while to + 1 < fields.len() {
+            let next = field(to + 1);
+            let (group, fraction) = next.split_once('.').map_or((next, None), |(g, f)| (g, Some(f)));
+            if group.len() != 3 || !digits(group) || fraction.is_some_and(|f| !digits(f)) {
+                break;
+            }
+            to += 1;
+            if fraction.is_some() {
+                break;
+            }
+        }
+        (to > from).then_some((from, to))
+    })
+}
+
+/// `1 field`, `2 fields`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Where in its line a diagnostic points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum At {
@@ -386,6 +452,8 @@ pub(crate) enum At {
     Row,
     /// One field (an empty one gets a caret where it would be).
     Field(usize),
+    /// Fields `from` to `to`, both included.
+    Fields(usize, usize),
 }
 
 impl From<Option<usize>> for At {
@@ -418,6 +486,7 @@ impl Line {
         let span = match at {
             At::Row => Some((0, text.len())),
             At::Field(i) => fields.get(i).copied(),
+            At::Fields(from, to) => fields.get(from).zip(fields.get(to)).map(|(a, b)| (a.0, b.1)),
         };
         if matches!(span, Some((s, e)) if s == e && s == text.len()) {
             // miette draws nothing for an empty span at the end of a line: give
