@@ -9,7 +9,11 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::{empty_file, header_positions, located, ragged_row, stop, DataError, RowProblem, StaticData, MAX_ERRORS};
+use super::source::find_unclosed_quote;
+use super::{
+    empty_file, header_positions, located, ragged_row, stop, unclosed_quote_error, DataError, OpenQuote, RowProblem,
+    StaticData, MAX_ERRORS,
+};
 use crate::check::Plan;
 use crate::value::Val;
 use std::io::Read;
@@ -29,6 +33,9 @@ struct Block {
     offset: usize,
     /// 1-based line number of the block's first line.
     first_line: usize,
+    /// In the last block: a quoted field never closed (it runs to the end of
+    /// the file), found from the block's start.
+    open_quote: Option<OpenQuote>,
 }
 
 /// Streams the events table through `sinks` (one worker thread each) and
@@ -63,6 +70,10 @@ pub fn stream_events<S: EventSink>(
     let mut headers = csv::ByteRecord::new();
     let _ = header_reader.read_byte_record(&mut headers);
     let Some(positions) = header_positions(schema, &shown, path, &headers, &mut errors) else {
+        if let Some(quote) = first.open_quote {
+            // The header swallowed the file.
+            return Err(vec![unclosed_quote_error(&shown, path, first.first_line, first.offset, quote)]);
+        }
         return Err(errors);
     };
     let ctx = Context {
@@ -162,6 +173,8 @@ impl Context<'_> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&block.bytes[..]);
         let mut record = csv::ByteRecord::new();
         let mut spare: Vec<Val<'static>> = Vec::with_capacity(schema.columns.len());
+        // Whether the block's unclosed quote was reported with its (bad) record.
+        let quote_reported = std::cell::Cell::new(false);
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -188,11 +201,22 @@ impl Context<'_> {
             let pos = record.position().expect("records read from a reader have a position");
             let line = block.first_line + pos.line() as usize - 1;
             let byte = block.offset + pos.byte() as usize;
+            // The record's error, unless it holds the block's unclosed quote.
+            let unclosed = || {
+                let (start, end) = (pos.byte() as usize, reader.position().byte() as usize);
+                let quote = block.open_quote.filter(|q| (start..end).contains(&q.offset))?;
+                quote_reported.set(true);
+                Some(self.unclosed_quote(block, quote))
+            };
             let report = |field: Option<usize>, message: String, label: String, help: Option<String>| {
-                (line, located(self.shown, self.path, line, byte, field, message, label, help))
+                let error = unclosed()
+                    .unwrap_or_else(|| located(self.shown, self.path, line, byte, field, message, label, help));
+                (line, error)
             };
             if record.len() != self.width {
-                errors.push((line, ragged_row(self.shown, self.path, line, byte, record.len(), self.width)));
+                let error = unclosed()
+                    .unwrap_or_else(|| ragged_row(self.shown, self.path, line, byte, record.len(), self.width));
+                errors.push((line, error));
                 if errors.len() >= MAX_ERRORS {
                     return;
                 }
@@ -248,6 +272,15 @@ impl Context<'_> {
                 return;
             }
         }
+        // The record holding the unclosed quote parsed: report it all the same.
+        if let Some(quote) = block.open_quote.filter(|_| !quote_reported.get()) {
+            errors.push((block.first_line + quote.newlines, self.unclosed_quote(block, quote)));
+        }
+    }
+
+    /// The error for the quote left open in `block`.
+    fn unclosed_quote(&self, block: &Block, quote: OpenQuote) -> DataError {
+        unclosed_quote_error(self.shown, self.path, block.first_line, block.offset, quote)
     }
 
     /// The row's participant and period.
@@ -312,7 +345,10 @@ impl BlockReader<'_> {
                 if buf.is_empty() {
                     return Ok(None);
                 }
-                return Ok(Some(self.emit(buf)));
+                // The rest of the file, with no record boundary: a field left
+                // open ends up here.
+                let open_quote = memchr::memchr(b'"', &buf).and_then(|_| find_unclosed_quote(&buf));
+                return Ok(Some(Block { open_quote, ..self.emit(buf) }));
             }
             let start = buf.len();
             buf.resize(start + BLOCK_BYTES, 0);
@@ -333,7 +369,7 @@ impl BlockReader<'_> {
     }
 
     fn emit(&mut self, bytes: Vec<u8>) -> Block {
-        let block = Block { offset: self.offset, first_line: self.line, bytes };
+        let block = Block { offset: self.offset, first_line: self.line, bytes, open_quote: None };
         self.offset += block.bytes.len();
         self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
         block

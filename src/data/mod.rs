@@ -14,13 +14,14 @@ mod source;
 pub use cell::date as parse_date;
 pub use errors::DataError;
 pub use events::{stream_events, EventSink};
-pub(crate) use source::Line;
 pub use source::Snippet;
+pub(crate) use source::{Line, OpenQuote, QuoteScan};
 
 use crate::check::{Plan, TableSchema};
 use crate::value::{Val, Value};
 use hashbrown::HashMap;
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -278,10 +279,18 @@ where
             return Err(());
         }
     };
+    let before = errors.len();
     let Some(positions) = header_positions(schema, &shown, path, &headers, errors) else {
+        if let Some(quote) = unclosed_quote_in_file(path, 0) {
+            // The header swallowed the file.
+            errors.truncate(before);
+            errors.push(unclosed_quote_error(&shown, path, 1, 0, quote));
+        }
         return Err(());
     };
     let mut record = csv::ByteRecord::new();
+    // The last record's position, and the errors before it.
+    let mut last = None;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -293,6 +302,7 @@ where
         }
         let pos = record.position().expect("records read from a reader have a position");
         let (line, byte) = (pos.line() as usize, pos.byte() as usize);
+        last = Some((line, byte, errors.len()));
         let mut row: Vec<Val<'_>> = Vec::with_capacity(schema.columns.len());
         let mut bad = false;
         for (ci, c) in schema.columns.iter().enumerate() {
@@ -350,7 +360,52 @@ where
             return Err(());
         }
     }
+    // A field left open runs to the end of the file: it is in the last record,
+    // which may even have parsed.
+    if let Some((line, byte, before)) = last {
+        if let Some(quote) = unclosed_quote_in_file(path, byte) {
+            errors.truncate(before);
+            errors.push(unclosed_quote_error(&shown, path, line, byte, quote));
+            return Err(());
+        }
+    }
     Ok(())
+}
+
+/// The error for a quoted field never closed: `quote` was found scanning from
+/// the record position (`line`, `byte`).
+pub(crate) fn unclosed_quote_error(shown: &str, path: &Path, line: usize, byte: usize, quote: OpenQuote) -> DataError {
+    located(
+        shown,
+        path,
+        line + quote.newlines,
+        byte + quote.line_start,
+        At::Bytes { offset: byte + quote.offset, len: 1 },
+        "a quoted field is never closed".into(),
+        "opened here: the rest of the file reads as this one field".into(),
+        Some("close the quote; write `\"\"` for a quote inside a quoted field".into()),
+    )
+}
+
+/// A quoted field left open in `path`, scanning from the record at `byte`.
+fn unclosed_quote_in_file(path: &Path, byte: usize) -> Option<OpenQuote> {
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start(byte as u64)).ok()?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    // The csv parser skips a byte-order mark at the start of the file.
+    let skipped = if byte == 0 && reader.fill_buf().ok()?.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    reader.consume(skipped);
+    let mut scan = QuoteScan::default();
+    loop {
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        scan.feed(buf);
+        let n = buf.len();
+        reader.consume(n);
+    }
+    scan.finish().map(|q| OpenQuote { offset: q.offset + skipped, line_start: q.line_start + skipped, ..q })
 }
 
 /// Marks the last error as the one after which reading stopped.
@@ -364,7 +419,11 @@ fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
     let pos = e.position().cloned();
     let (message, help) = match e.kind() {
         csv::ErrorKind::UnequalLengths { pos: Some(p), expected_len, len } => {
-            return ragged_row(shown, path, p.line() as usize, p.byte() as usize, *len as usize, *expected_len as usize)
+            let (line, byte) = (p.line() as usize, p.byte() as usize);
+            return match unclosed_quote_in_file(path, byte) {
+                Some(quote) => unclosed_quote_error(shown, path, line, byte, quote),
+                None => ragged_row(shown, path, line, byte, *len as usize, *expected_len as usize),
+            };
         }
         csv::ErrorKind::Utf8 { .. } => {
             ("the file is not valid UTF-8".to_string(), Some("save the file as UTF-8 (Excel: CSV UTF-8)".to_string()))
@@ -454,6 +513,8 @@ pub(crate) enum At {
     Field(usize),
     /// Fields `from` to `to`, both included.
     Fields(usize, usize),
+    /// `len` bytes from the byte at `offset` in the file.
+    Bytes { offset: usize, len: usize },
 }
 
 impl From<Option<usize>> for At {
@@ -481,12 +542,15 @@ pub(crate) fn located(
 impl Line {
     /// An error on this line.
     pub(crate) fn error(self, shown: &str, at: At, message: String, label: String, help: Option<String>) -> DataError {
-        let Line { number, mut text, .. } = self;
+        let Line { number, start, mut text } = self;
         let fields = source::field_ranges(&text);
         let span = match at {
             At::Row => Some((0, text.len())),
             At::Field(i) => fields.get(i).copied(),
             At::Fields(from, to) => fields.get(from).zip(fields.get(to)).map(|(a, b)| (a.0, b.1)),
+            At::Bytes { offset, len } => {
+                offset.checked_sub(start).filter(|&s| s < text.len()).map(|s| (s, (s + len).min(text.len())))
+            }
         };
         if matches!(span, Some((s, e)) if s == e && s == text.len()) {
             // miette draws nothing for an empty span at the end of a line: give

@@ -96,6 +96,78 @@ impl Line {
     }
 }
 
+/// A `"` that opens a quoted field, found by [`QuoteScan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OpenQuote {
+    /// Offset of the `"` from where the scan started.
+    pub offset: usize,
+    /// Line feeds before it.
+    pub newlines: usize,
+    /// Offset of the start of its line.
+    pub line_start: usize,
+}
+
+/// Reads CSV from the start of a record as the csv crate does, to find a
+/// quoted field that is never closed: a `"` opens a quoted field only at the
+/// start of a field (elsewhere it is an ordinary character), a lone `"` closes
+/// it, and `""` inside it is a quote. An unclosed field runs to the end of the
+/// input, so what matters is the state at the end.
+#[derive(Debug, Default)]
+pub(crate) struct QuoteScan {
+    state: QuoteState,
+    pos: usize,
+    newlines: usize,
+    line_start: usize,
+    open: Option<OpenQuote>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: the end of the field, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl QuoteScan {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (FieldStart, b'"') => {
+                    self.open =
+                        Some(OpenQuote { offset: self.pos, newlines: self.newlines, line_start: self.line_start });
+                    Quoted
+                }
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\r' | b'\n') => FieldStart,
+                _ => Unquoted,
+            };
+            self.pos += 1;
+            if b == b'\n' {
+                self.newlines += 1;
+                self.line_start = self.pos;
+            }
+        }
+    }
+
+    /// The quote that opened a field still open at the end of the input.
+    pub fn finish(self) -> Option<OpenQuote> {
+        self.open.filter(|_| self.state == QuoteState::Quoted)
+    }
+}
+
+/// The quote opening a field that `bytes`, from the start of a record, never closes.
+pub(crate) fn find_unclosed_quote(bytes: &[u8]) -> Option<OpenQuote> {
+    let mut scan = QuoteScan::default();
+    scan.feed(bytes);
+    scan.finish()
+}
+
 /// Byte ranges of the fields of one CSV line, honouring quotes.
 pub fn field_ranges(line: &str) -> Vec<(usize, usize)> {
     let bytes = line.as_bytes();
@@ -136,6 +208,47 @@ mod tests {
 
     fn line(number: usize, start: usize, text: &str) -> Line {
         Line { number, start, text: text.to_string() }
+    }
+
+    fn open_at(offset: usize, newlines: usize, line_start: usize) -> Option<OpenQuote> {
+        Some(OpenQuote { offset, newlines, line_start })
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_where_it_opens() {
+        assert_eq!(find_unclosed_quote(b"\"S2,2024-02-10,R02\nS3,2024-05-03,R01\n"), open_at(0, 0, 0));
+        assert_eq!(find_unclosed_quote(b"S2,x\r\nS3,\"abc,1\r\nS4,y\r\n"), open_at(9, 1, 6));
+        // Another record's quoted field, closed and holding a line break, comes first.
+        assert_eq!(find_unclosed_quote(b"S1,\"a\nb\"\nS2,\"c\n"), open_at(12, 2, 9));
+    }
+
+    #[test]
+    fn closed_and_escaped_quotes_are_not_open() {
+        assert_eq!(find_unclosed_quote(b"S1,\"148,000.50\"\nS2,1\n"), None);
+        assert_eq!(find_unclosed_quote(b"S1,\"say \"\"hi\"\"\",1\n"), None);
+        assert_eq!(find_unclosed_quote(b"S1,\"a\nb\",1\n"), None);
+        assert_eq!(find_unclosed_quote(b""), None);
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_an_ordinary_character() {
+        // The csv crate reads `12" pipe` as it is: an odd number of quotes, none open.
+        assert_eq!(find_unclosed_quote(b"S1,12\" pipe,1\nS2,x,2\n"), None);
+        assert_eq!(find_unclosed_quote(b"S1,12\" pipe,\"x\n"), open_at(12, 0, 0));
+        // After a closing quote, the rest of the field is ordinary too.
+        assert_eq!(find_unclosed_quote(b"S1,\"a\"b\",1\n"), None);
+    }
+
+    #[test]
+    fn the_scan_agrees_with_the_csv_crate_on_where_fields_end() {
+        // The field the csv crate reads from an unclosed quote runs to the end.
+        let data = b"id,note\nS1,\"ok\"\nS2,\"left open\nS3,more\n";
+        let mut reader = csv::ReaderBuilder::new().from_reader(&data[..]);
+        let records: Vec<csv::ByteRecord> = reader.byte_records().map(Result::unwrap).collect();
+        assert_eq!(records[1].get(1), Some(&b"left open\nS3,more\n"[..]));
+        let start = records[1].position().unwrap().byte() as usize;
+        assert_eq!(find_unclosed_quote(&data[start..]), open_at(3, 0, 0));
+        assert_eq!(find_unclosed_quote(&data[..start]), None);
     }
 
     #[test]
