@@ -208,29 +208,53 @@ pub(crate) fn header_positions(
         ));
         return None;
     }
+    // Header fields that name no column of the schema: a missing column may be
+    // one of them, misspelt.
+    let unclaimed: Vec<usize> =
+        (0..header_names.len()).filter(|&i| schema.columns.iter().all(|c| c.name != header_names[i])).collect();
     let mut positions = Vec::with_capacity(schema.columns.len());
     for c in &schema.columns {
-        match header_names.iter().position(|h| *h == c.name) {
-            Some(i) => positions.push(i),
-            None => {
-                let hint = crate::check::did_you_mean(&c.name, header_names.iter().map(String::as_str));
-                errors.push(located(
-                    shown,
-                    path,
-                    1,
-                    0,
-                    None,
-                    format!("`{shown}` has no column `{}`", c.name),
-                    format!("the header has no `{}`", c.name),
-                    Some(match hint {
-                        Some(h) => format!("{h} (table `{}` declares `{}`)", schema.name, c.name),
-                        None => format!("add a `{}` column; the header has {}", c.name, header_names.join(", ")),
-                    }),
-                ));
-            }
+        if let Some(i) = header_names.iter().position(|h| *h == c.name) {
+            positions.push(i);
+            continue;
         }
+        let message = format!("`{shown}` has no column `{}`", c.name);
+        let (at, label, help) = match misspelt(&c.name, &header_names, &unclaimed) {
+            Some((i, true)) => (
+                At::Field(i),
+                format!("case differs from `{}`", c.name),
+                format!("column names are case-sensitive: rename `{}` to `{}`", header_names[i], c.name),
+            ),
+            Some((i, false)) => (
+                At::Field(i),
+                format!("`{}` misspelt?", c.name),
+                format!("rename `{}` to `{}`", header_names[i], c.name),
+            ),
+            None => (
+                At::Row,
+                format!("the header has no `{}`", c.name),
+                format!("add a `{}` column; the header has {}", c.name, header_names.join(", ")),
+            ),
+        };
+        errors.push(located(shown, path, 1, 0, at, message, label, Some(help)));
     }
     (positions.len() == schema.columns.len()).then_some(positions)
+}
+
+/// The unclaimed header field most like `column`, if one is close, and whether
+/// it differs only in case.
+fn misspelt(column: &str, header: &[String], unclaimed: &[usize]) -> Option<(usize, bool)> {
+    let lower = column.to_lowercase();
+    if let Some(&i) = unclaimed.iter().find(|&&i| header[i].to_lowercase() == lower) {
+        return Some((i, true));
+    }
+    let score = |i: usize| strsim::jaro_winkler(&lower, &header[i].to_lowercase());
+    unclaimed
+        .iter()
+        .copied()
+        .filter(|&i| score(i) > 0.8)
+        .max_by(|&a, &b| score(a).total_cmp(&score(b)))
+        .map(|i| (i, false))
 }
 
 /// A file with no header, not even a blank one.
