@@ -11,8 +11,8 @@
 use super::cell;
 use super::source::find_unclosed_quote;
 use super::{
-    empty_file, header_positions, located, ragged_row, stop, unclosed_quote_error, DataError, OpenQuote, RowProblem,
-    StaticData, MAX_ERRORS,
+    cell_error, empty_file, header_positions, located, ragged_row, stop, unclosed_quote_error, DataError, OpenQuote,
+    RowProblem, StaticData, MAX_ERRORS,
 };
 use crate::check::Plan;
 use crate::value::Val;
@@ -233,13 +233,7 @@ impl Context<'_> {
                 let field = self.positions[ci];
                 let raw = record.get(field).unwrap_or_default();
                 let parsed = match std::str::from_utf8(raw) {
-                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| {
-                        (
-                            format!("expected {} in column `{}`, found `{}`", p.expected, c.name, text),
-                            format!("not {}", p.expected),
-                            p.help,
-                        )
-                    }),
+                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| cell_error(p, &c.name, text)),
                     Err(_) => Err((
                         format!("column `{}` is not valid UTF-8", c.name),
                         "bytes that are not UTF-8".into(),

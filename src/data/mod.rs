@@ -173,6 +173,22 @@ fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) ->
     Some((rows, ()))
 }
 
+/// A cell of `column` that does not read as its type: message, label, help.
+pub(crate) fn cell_error(problem: cell::CellProblem, column: &str, text: &str) -> (String, String, String) {
+    if text.is_empty() {
+        return (
+            format!("column `{column}` is empty"),
+            "empty".into(),
+            format!("fill in the cell: `{column}` is required (only `text?` columns may be empty)"),
+        );
+    }
+    (
+        format!("expected {} in column `{column}`, found `{text}`", problem.expected),
+        format!("not {}", problem.expected),
+        problem.help,
+    )
+}
+
 /// A problem with a parsed row, reported against its line.
 pub struct RowProblem {
     pub column: Option<usize>,
@@ -351,16 +367,8 @@ where
             match cell::parse(text, c.ty, c.optional) {
                 Ok(v) => row.push(v),
                 Err(p) => {
-                    errors.push(located(
-                        &shown,
-                        path,
-                        line,
-                        byte,
-                        Some(positions[ci]),
-                        format!("expected {} in column `{}`, found `{}`", p.expected, c.name, text),
-                        format!("not {}", p.expected),
-                        Some(p.help),
-                    ));
+                    let (message, label, help) = cell_error(p, &c.name, text);
+                    errors.push(located(&shown, path, line, byte, Some(positions[ci]), message, label, Some(help)));
                     bad = true;
                 }
             }
