@@ -11,8 +11,8 @@
 use super::cell;
 use super::source::find_unclosed_quote;
 use super::{
-    cell_error, empty_file, header_positions, located, ragged_row, stop, unclosed_quote_error, DataError, OpenQuote,
-    RowProblem, StaticData, MAX_ERRORS,
+    cell_error, empty_file, header_positions, located, padded_key, ragged_row, stop, unclosed_quote_error, DataError,
+    OpenQuote, RowProblem, StaticData, MAX_ERRORS,
 };
 use crate::check::Plan;
 use crate::value::Val;
@@ -288,6 +288,11 @@ impl Context<'_> {
         let schema = &self.plan.events;
         let Val::Text(id) = row[key] else { unreachable!("text key") };
         let Some(p) = self.statics.participant(id) else {
+            if let Some(padded) =
+                padded_key(id, &self.plan.participants.name, |k| Some(self.statics.participant(k).is_some()))
+            {
+                return Err(RowProblem { column: Some(key), ..padded });
+            }
             return Err(RowProblem {
                 column: Some(key),
                 message: format!("unknown participant `{id}`"),

@@ -149,6 +149,9 @@ fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) ->
     let result = for_each_record(schema, path, errors, |line, byte, values| {
         let owned: Vec<Value> = values.iter().map(|v| v.to_owned_value()).collect();
         if let Value::Text(k) = &owned[schema.key] {
+            if let Some(padded) = padded_key(k, &schema.name, |_| None) {
+                return Err(RowProblem { column: Some(schema.key), ..padded });
+            }
             if let Some(&(first, first_byte)) = seen.get(&**k) {
                 // The record position's line can be one short (CRLF): read it back.
                 let first = Line::read(path, first, first_byte).number;
@@ -187,6 +190,29 @@ pub(crate) fn cell_error(problem: cell::CellProblem, column: &str, text: &str) -
         format!("not {}", problem.expected),
         problem.help,
     )
+}
+
+/// A key with spaces around it (` R02`), which match no other table's key:
+/// keys are compared exactly, never trimmed. `known` tells, for a key looked
+/// up in `table`, whether the trimmed key is there.
+pub(crate) fn padded_key(key: &str, table: &str, known: impl Fn(&str) -> Option<bool>) -> Option<RowProblem> {
+    let trimmed = key.trim();
+    let (leading, trailing) = (key.len() - key.trim_start().len(), key.len() - key.trim_end().len());
+    let side = |n: usize, side: &str| if n == 1 { format!("a {side} space") } else { format!("{side} spaces") };
+    let padding = match (leading, trailing) {
+        _ if trimmed.is_empty() => return None,
+        (0, 0) => return None,
+        (n, 0) => side(n, "leading"),
+        (0, n) => side(n, "trailing"),
+        _ => "leading and trailing spaces".to_string(),
+    };
+    let them = if leading + trailing == 1 { "it" } else { "them" };
+    let help = match known(trimmed) {
+        Some(true) => format!("remove {them}: `{trimmed}` is in `{table}`"),
+        Some(false) => format!("remove {them}, and add `{trimmed}` to `{table}` or correct the id"),
+        None => format!("remove {them}; keys are compared exactly"),
+    };
+    Some(RowProblem { column: None, message: format!("`{key}` has {padding}"), label: padding, help: Some(help) })
 }
 
 /// A problem with a parsed row, reported against its line.
