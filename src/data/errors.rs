@@ -57,3 +57,32 @@ impl DataError {
         }
     }
 }
+
+/// Why an I/O operation failed, in lowercase words without the OS error
+/// number: "permission denied", "is a directory".
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or_default();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => e.kind().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::io_reason;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn io_reasons_are_lowercase_words() {
+        assert_eq!(io_reason(&Error::from_raw_os_error(2)), "no such file or directory");
+        assert_eq!(io_reason(&Error::from_raw_os_error(13)), "permission denied");
+        assert_eq!(
+            io_reason(&Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8")),
+            "stream did not contain valid UTF-8"
+        );
+        assert_eq!(io_reason(&Error::from(ErrorKind::NotFound)), "entity not found");
+    }
+}

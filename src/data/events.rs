@@ -11,8 +11,8 @@
 use super::cell;
 use super::source::find_unclosed_quote;
 use super::{
-    cell_error, empty_file, header_positions, located, padded_key, ragged_row, stop, unclosed_quote_error, DataError,
-    OpenQuote, RowProblem, StaticData, MAX_ERRORS,
+    cell_error, empty_file, header_positions, io_reason, located, open_table, padded_key, ragged_row, stop,
+    unclosed_quote_error, DataError, OpenQuote, RowProblem, StaticData, MAX_ERRORS,
 };
 use crate::check::Plan;
 use crate::value::Val;
@@ -49,16 +49,7 @@ pub fn stream_events<S: EventSink>(
     let shown = path.display().to_string();
     let schema = &plan.events;
     let mut errors = Vec::new();
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return Err(vec![DataError::file(
-                &shown,
-                format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
-                Some("check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file".into()),
-            )])
-        }
-    };
+    let mut file = open_table(schema, path, &shown).map_err(|e| vec![*e])?;
     let mut reader = BlockReader { file: &mut file, carry: Vec::new(), offset: 0, line: 1, eof: false };
     // The header: the first record.
     let first = match reader.next_block(&shown, true) {
@@ -308,7 +299,7 @@ impl Context<'_> {
             let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
             return Err(RowProblem {
                 column: Some(date),
-                message: format!("date {} is outside the plan's periods", d.format("%Y-%m-%d")),
+                message: format!("date `{}` is outside the plan's periods", d.format("%Y-%m-%d")),
                 label: "outside the plan".into(),
                 help: Some(format!(
                     "the plan runs from {} to {}; remove rows of other periods from the file",
@@ -351,10 +342,9 @@ impl BlockReader<'_> {
             }
             let start = buf.len();
             buf.resize(start + BLOCK_BYTES, 0);
-            let n = self
-                .file
-                .read(&mut buf[start..])
-                .map_err(|e| Box::new(DataError::file(shown, format!("cannot read `{shown}`: {e}"), None)))?;
+            let n = self.file.read(&mut buf[start..]).map_err(|e| {
+                Box::new(DataError::file(shown, format!("cannot read `{shown}`: {}", io_reason(&e)), None))
+            })?;
             buf.truncate(start + n);
             if n == 0 {
                 self.eof = true;

@@ -12,7 +12,7 @@ mod events;
 mod source;
 
 pub use cell::date as parse_date;
-pub use errors::DataError;
+pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
 pub use source::Snippet;
 pub(crate) use source::{Line, OpenQuote, QuoteScan};
@@ -299,6 +299,23 @@ fn misspelt(column: &str, header: &[String], unclaimed: &[usize]) -> Option<(usi
         .map(|i| (i, false))
 }
 
+/// Opens a table's file.
+pub(crate) fn open_table(schema: &TableSchema, path: &Path, shown: &str) -> Result<std::fs::File, Box<DataError>> {
+    let table = &schema.name;
+    let help = "check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file";
+    let (message, help) = match std::fs::File::open(path) {
+        Ok(f) if !f.metadata().is_ok_and(|m| m.is_dir()) => return Ok(f),
+        Ok(_) => (format!("`{shown}` is a folder, not a file for table `{table}`"), help),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (format!("no file `{shown}` for table `{table}`"), help),
+        Err(e) => {
+            let help =
+                if e.kind() == std::io::ErrorKind::PermissionDenied { "check the file's permissions" } else { help };
+            (format!("cannot read `{shown}` for table `{table}`: {}", io_reason(&e)), help)
+        }
+    };
+    Err(Box::new(DataError::file(shown, message, Some(help.into()))))
+}
+
 /// A file with no header, not even a blank one.
 pub(crate) fn empty_file(schema: &TableSchema, shown: &str) -> DataError {
     DataError::file(
@@ -325,14 +342,10 @@ where
         return Err(());
     }
     let shown = path.display().to_string();
-    let file = match std::fs::File::open(path) {
+    let file = match open_table(schema, path, &shown) {
         Ok(f) => f,
         Err(e) => {
-            errors.push(DataError::file(
-                &shown,
-                format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
-                Some("check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file".into()),
-            ));
+            errors.push(*e);
             return Err(());
         }
     };
@@ -486,7 +499,7 @@ fn csv_error(shown: &str, path: &Path, e: csv::Error) -> DataError {
         csv::ErrorKind::Utf8 { .. } => {
             ("the file is not valid UTF-8".to_string(), Some("save the file as UTF-8 (Excel: CSV UTF-8)".to_string()))
         }
-        csv::ErrorKind::Io(io) => (format!("cannot read `{shown}`: {io}"), None),
+        csv::ErrorKind::Io(io) => (format!("cannot read `{shown}`: {}", io_reason(io)), None),
         _ => (format!("cannot read `{shown}`: {e}"), None),
     };
     match pos {
