@@ -2,7 +2,10 @@
 //! diagnostic output from here.
 
 mod check;
+mod errors;
 mod run;
+
+pub use errors::CliError;
 
 use crate::check::{Override, Plan};
 use crate::report::diagnostics::{self, Source};
@@ -105,15 +108,9 @@ pub fn load_plan(path: &Path, overrides: &[Override], reporter: &mut Reporter) -
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            reporter.report(
-                crate::check::CheckError::BadOverride {
-                    name: name.clone(),
-                    message: e.to_string(),
-                    span: None,
-                    help: None,
-                },
-                None,
-            );
+            // The file's name, for `--format json`; there is no text to show.
+            let file = Source { name: name.clone(), text: String::new() };
+            reporter.report(CliError::read_plan(path, &e), Some(&file));
             return None;
         }
     };

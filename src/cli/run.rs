@@ -1,10 +1,11 @@
 //! `comp run PLAN --data DIR`: evaluate a plan and print the payout lines.
 
-use super::{load_plan, parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
+use super::{load_plan, parse_assignment, parse_table, write_atomic, CliError, DiagnosticFormat, Exit, Reporter};
 use crate::check::Override;
 use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::RunError;
 use crate::report;
+use crate::report::diagnostics::Source;
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -74,7 +75,9 @@ pub fn run(args: Args) -> Exit {
         Err(RunError::Data(errors)) => {
             let stopped = DataError::stopped_at(&errors);
             for e in errors {
-                reporter.report(e, None);
+                // The file's name, for `--diagnostics json` when the error has no snippet.
+                let file = Source { name: e.file.clone(), text: String::new() };
+                reporter.report(e, Some(&file));
             }
             match stopped {
                 Some(at) => reporter.summary_stopped("the data", &format!("stopped after {at}")),
@@ -105,7 +108,7 @@ pub fn run(args: Args) -> Exit {
     match &args.output {
         Some(path) => {
             if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
+                reporter.report(CliError::write(Some(path), &e), None);
                 return Exit::Invalid;
             }
         }
