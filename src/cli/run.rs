@@ -1,6 +1,9 @@
 //! `comp run PLAN --data DIR`: evaluate a plan and print the payout lines.
 
-use super::{load_plan, parse_assignment, parse_table, write_atomic, CliError, DiagnosticFormat, Exit, Reporter};
+use super::{
+    is_broken_pipe, load_plan, parse_assignment, parse_table, say, write, write_atomic, CliError, DiagnosticFormat,
+    Exit, Reporter, Stream,
+};
 use crate::check::Override;
 use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::RunError;
@@ -46,7 +49,7 @@ pub enum OutputFormat {
 pub fn run(args: Args) -> Exit {
     let mut reporter = Reporter::new(args.diagnostics);
     if args.data.is_none() && args.tables.is_empty() {
-        eprintln!("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
+        say("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
         return Exit::Usage;
     }
     let overrides: Vec<Override> =
@@ -65,7 +68,7 @@ pub fn run(args: Args) -> Exit {
     let mut options = crate::eval::Options::default();
     if let Some(n) = args.threads {
         if n == 0 {
-            eprintln!("error: `--threads` must be at least 1");
+            say("error: `--threads` must be at least 1");
             return Exit::Usage;
         }
         options.threads = n;
@@ -105,14 +108,17 @@ pub fn run(args: Args) -> Exit {
         OutputFormat::Csv => report::csv(&plan, &statements),
         OutputFormat::Json => report::json(&plan, &statements),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                reporter.report(CliError::write(Some(path), &e), None);
-                return Exit::Invalid;
-            }
+    let written = match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write(Stream::Stdout, &text),
+    };
+    match written {
+        Ok(()) => Exit::Ok,
+        // `comp run ... | head`: the reader has what it wanted.
+        Err(e) if args.output.is_none() && is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => {
+            reporter.report(CliError::write(args.output.as_deref(), &e), None);
+            Exit::Invalid
         }
-        None => print!("{text}"),
     }
-    Exit::Ok
 }
