@@ -197,7 +197,8 @@ pub(crate) fn cell_error(problem: cell::CellProblem, column: &str, text: &str) -
 /// up in `table`, whether the trimmed key is there.
 pub(crate) fn padded_key(key: &str, table: &str, known: impl Fn(&str) -> Option<bool>) -> Option<RowProblem> {
     let trimmed = key.trim();
-    let (leading, trailing) = (key.len() - key.trim_start().len(), key.len() - key.trim_end().len());
+    let leading = key.chars().take_while(|c| c.is_whitespace()).count();
+    let trailing = key.chars().rev().take_while(|c| c.is_whitespace()).count();
     let side = |n: usize, side: &str| if n == 1 { format!("a {side} space") } else { format!("{side} spaces") };
     let padding = match (leading, trailing) {
         _ if trimmed.is_empty() => return None,
@@ -360,7 +361,8 @@ where
     };
     let before = errors.len();
     let Some(positions) = header_positions(schema, &shown, path, &headers, errors) else {
-        if let Some(quote) = unclosed_quote_in_file(path, 0) {
+        let header_end = reader.position().byte() as usize;
+        if let Some(quote) = unclosed_quote_in_file(path, 0).filter(|q| q.offset < header_end) {
             // The header swallowed the file.
             errors.truncate(before);
             errors.push(unclosed_quote_error(&shown, path, 1, 0, quote));
@@ -532,12 +534,17 @@ pub(crate) fn ragged_row(shown: &str, path: &Path, line: usize, byte: usize, len
         let label = format!("read as {}", count(to - from + 1, "field"));
         return row.error(shown, At::Fields(from, to), message, label, Some(help));
     }
-    let (at, label) = if whole {
-        (At::Fields(width, len - 1), format!("{} extra", count(len - width, "field")))
-    } else {
-        (At::Row, "this row".to_string())
+    if !whole {
+        let help = "a field may contain a comma only inside double quotes";
+        return row.error(shown, At::Row, message, "this row".into(), Some(help.into()));
+    }
+    let help = match len - width {
+        _ if fields[width..].iter().any(|(s, e)| s != e) => "a field may contain a comma only inside double quotes",
+        1 => "remove the comma at the end of the row: it adds an empty field",
+        _ => "remove the commas at the end of the row: each adds an empty field",
     };
-    row.error(shown, at, message, label, Some("a field may contain a comma only inside double quotes".into()))
+    let label = format!("{} extra", count(len - width, "field"));
+    row.error(shown, At::Fields(width, len - 1), message, label, Some(help.into()))
 }
 
 /// Fields `from..=to` that look like one number split at its thousands
@@ -638,5 +645,39 @@ impl Line {
             line: Some(number),
             stopped: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str) -> Option<&str> {
+        let fields = source::field_ranges(line);
+        split_number(line, &fields).map(|(from, to)| &line[fields[from].0..fields[to].1])
+    }
+
+    #[test]
+    fn numbers_split_by_thousands_commas() {
+        assert_eq!(split("S2,2024-02-10,R02,false,148,000.50"), Some("148,000.50"));
+        assert_eq!(split("S3,-1,234,567.89,R01"), Some("-1,234,567.89"));
+        assert_eq!(split("S4,12,345"), Some("12,345"));
+        assert_eq!(split("S5,2024-02-10,R02,false,148000.50,x"), None);
+        assert_eq!(split("S6,1234,567"), None);
+        assert_eq!(split("S7,12,34.5"), None);
+    }
+
+    #[test]
+    fn padded_keys() {
+        let message = |key: &str| padded_key(key, "roster", |_| None).map(|p| p.message);
+        assert_eq!(message(" R02").as_deref(), Some("` R02` has a leading space"));
+        assert_eq!(message("R02  ").as_deref(), Some("`R02  ` has trailing spaces"));
+        assert_eq!(message("\u{a0}R02 ").as_deref(), Some("`\u{a0}R02 ` has leading and trailing spaces"));
+        assert_eq!(message("\u{a0}R02").as_deref(), Some("`\u{a0}R02` has a leading space"));
+        assert_eq!(message("R02"), None);
+        assert_eq!(message("  "), None);
+        let help = |known| padded_key(" R02", "roster", |_| Some(known)).and_then(|p| p.help);
+        assert_eq!(help(true).as_deref(), Some("remove it: `R02` is in `roster`"));
+        assert_eq!(help(false).as_deref(), Some("remove it, and add `R02` to `roster` or correct the id"));
     }
 }
