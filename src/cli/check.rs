@@ -1,6 +1,6 @@
 //! `comp check PLAN...`: parse and check plan files, report every error.
 
-use super::{load_plan, DiagnosticFormat, Exit, Reporter};
+use super::{load_plan, DiagnosticFormat, Exit, Reporter, Stream};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -21,14 +21,15 @@ pub fn run(args: Args) -> Exit {
         match load_plan(path, &[], &mut reporter) {
             Some((plan, _)) if args.format == DiagnosticFormat::Text => {
                 let lines = plan.lines.len();
-                println!(
-                    "ok: {} — plan `{}`, {} definitions, {} lines, {} periods",
+                let ok = format!(
+                    "ok: {} — plan `{}`, {} definitions, {} lines, {} periods\n",
                     path.display(),
                     plan.name,
                     plan.cells.len(),
                     lines,
                     plan.calendar.periods.len()
                 );
+                reporter.write(Stream::Stdout, &ok);
             }
             Some(_) => {}
             None => {

@@ -2,7 +2,10 @@
 //! diagnostic output from here.
 
 mod check;
+mod errors;
 mod run;
+
+pub use errors::CliError;
 
 use crate::check::{Override, Plan};
 use crate::report::diagnostics::{self, Source};
@@ -64,29 +67,90 @@ pub struct Reporter {
     pub format: DiagnosticFormat,
     color: bool,
     pub count: usize,
+    /// Writing to stdout or stderr failed (a reader that went away): write no more there.
+    closed: [bool; 2],
+}
+
+/// Standard output or standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout = 0,
+    Stderr = 1,
+}
+
+/// Writes `text` to `stream` and flushes it. Unlike `print!`, a failure is an
+/// error, not a panic: `comp run ... | head -1` closes the pipe early, which
+/// is a broken pipe here ([`is_broken_pipe`]).
+pub fn write(stream: Stream, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    match stream {
+        Stream::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+        Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+    }
+}
+
+/// The reader went away: stop writing and end quietly, as command-line tools do.
+pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+/// A line on stderr for which there is no better place; a failure to write it
+/// is ignored (there is nowhere left to say so).
+pub fn say(line: &str) {
+    let _ = write(Stream::Stderr, &format!("{line}\n"));
 }
 
 impl Reporter {
     pub fn new(format: DiagnosticFormat) -> Self {
-        Reporter { format, color: std::io::stderr().is_terminal(), count: 0 }
+        Reporter { format, color: std::io::stderr().is_terminal(), count: 0, closed: [false; 2] }
     }
 
     pub fn report<D: Diagnostic + Send + Sync + 'static>(&mut self, diag: D, source: Option<&Source>) {
         self.count += 1;
         match self.format {
-            DiagnosticFormat::Text => eprint!("{}", diagnostics::render(diag, source, self.color)),
+            DiagnosticFormat::Text => {
+                let text = diagnostics::render(diag, source, self.color);
+                self.write(Stream::Stderr, &text);
+            }
             DiagnosticFormat::Json => {
                 let json = diagnostics::to_json(&diag, source);
-                println!("{}", serde_json::to_string(&json).expect("plain data serialises"));
+                let line = serde_json::to_string(&json).expect("plain data serialises") + "\n";
+                self.write(Stream::Stdout, &line);
+            }
+        }
+    }
+
+    /// Writes to `stream` unless an earlier write there failed. A broken pipe
+    /// ends the output quietly; another failure is said once on stderr.
+    pub fn write(&mut self, stream: Stream, text: &str) {
+        if self.closed[stream as usize] {
+            return;
+        }
+        if let Err(e) = write(stream, text) {
+            self.closed[stream as usize] = true;
+            if !is_broken_pipe(&e) && stream == Stream::Stdout {
+                say(&format!("error: cannot write the diagnostics: {}", crate::data::io_reason(&e)));
             }
         }
     }
 
     /// A closing line when there were errors.
-    pub fn summary(&self, what: &str) {
+    pub fn summary(&mut self, what: &str) {
         if self.count > 0 && self.format == DiagnosticFormat::Text {
             let s = if self.count == 1 { "" } else { "s" };
-            eprintln!("error: {what} has {} error{s}", self.count);
+            self.write(Stream::Stderr, &format!("error: {what} has {} error{s}\n", self.count));
+        }
+    }
+
+    /// A closing line when reporting stopped early, so there may be more
+    /// errors than were shown; `note` says where it stopped.
+    pub fn summary_stopped(&mut self, what: &str, note: &str) {
+        if self.format == DiagnosticFormat::Text {
+            self.write(Stream::Stderr, &format!("error: {what} has at least {} errors; {note}\n", self.count));
         }
     }
 }
@@ -97,15 +161,9 @@ pub fn load_plan(path: &Path, overrides: &[Override], reporter: &mut Reporter) -
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            reporter.report(
-                crate::check::CheckError::BadOverride {
-                    name: name.clone(),
-                    message: e.to_string(),
-                    span: None,
-                    help: None,
-                },
-                None,
-            );
+            // The file's name, for `--format json`; there is no text to show.
+            let file = Source { name: name.clone(), text: String::new() };
+            reporter.report(CliError::read_plan(path, &e), Some(&file));
             return None;
         }
     };

@@ -1,10 +1,14 @@
 //! `comp run PLAN --data DIR`: evaluate a plan and print the payout lines.
 
-use super::{load_plan, parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
+use super::{
+    is_broken_pipe, load_plan, parse_assignment, parse_table, say, write, write_atomic, CliError, DiagnosticFormat,
+    Exit, Reporter, Stream,
+};
 use crate::check::Override;
-use crate::data::Inputs;
+use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::RunError;
 use crate::report;
+use crate::report::diagnostics::Source;
 use clap::ValueEnum;
 use std::path::PathBuf;
 
@@ -45,7 +49,7 @@ pub enum OutputFormat {
 pub fn run(args: Args) -> Exit {
     let mut reporter = Reporter::new(args.diagnostics);
     if args.data.is_none() && args.tables.is_empty() {
-        eprintln!("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
+        say("error: `comp run` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
         return Exit::Usage;
     }
     let overrides: Vec<Override> =
@@ -64,7 +68,7 @@ pub fn run(args: Args) -> Exit {
     let mut options = crate::eval::Options::default();
     if let Some(n) = args.threads {
         if n == 0 {
-            eprintln!("error: `--threads` must be at least 1");
+            say("error: `--threads` must be at least 1");
             return Exit::Usage;
         }
         options.threads = n;
@@ -72,17 +76,29 @@ pub fn run(args: Args) -> Exit {
     let evaluation = match crate::eval::run(&plan, &inputs, options) {
         Ok(ev) => ev,
         Err(RunError::Data(errors)) => {
+            let stopped = DataError::stopped_at(&errors);
             for e in errors {
-                reporter.report(e, None);
+                // The file's name, for `--diagnostics json` when the error has no snippet.
+                let file = Source { name: e.file.clone(), text: String::new() };
+                reporter.report(e, Some(&file));
             }
-            reporter.summary("the data");
+            match stopped {
+                Some(at) => reporter.summary_stopped("the data", &format!("stopped after {at}")),
+                None => reporter.summary("the data"),
+            }
             return Exit::Invalid;
         }
         Err(RunError::Eval(errors)) => {
+            // Evaluation keeps the first MAX_ERRORS errors.
+            let stopped = errors.len() >= MAX_ERRORS;
             for e in errors {
                 reporter.report(e, Some(&source));
             }
-            reporter.summary("the run");
+            if stopped {
+                reporter.summary_stopped("the run", &format!("only the first {MAX_ERRORS} are shown"));
+            } else {
+                reporter.summary("the run");
+            }
             return Exit::Invalid;
         }
     };
@@ -92,14 +108,17 @@ pub fn run(args: Args) -> Exit {
         OutputFormat::Csv => report::csv(&plan, &statements),
         OutputFormat::Json => report::json(&plan, &statements),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                return Exit::Invalid;
-            }
+    let written = match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write(Stream::Stdout, &text),
+    };
+    match written {
+        Ok(()) => Exit::Ok,
+        // `comp run ... | head`: the reader has what it wanted.
+        Err(e) if args.output.is_none() && is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => {
+            reporter.report(CliError::write(args.output.as_deref(), &e), None);
+            Exit::Invalid
         }
-        None => print!("{text}"),
     }
-    Exit::Ok
 }

@@ -9,7 +9,11 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::{header_positions, located, DataError, RowProblem, StaticData, MAX_ERRORS};
+use super::source::find_unclosed_quote;
+use super::{
+    cell_error, empty_file, header_positions, io_reason, located, open_table, padded_key, ragged_row, stop,
+    unclosed_quote_error, DataError, OpenQuote, RowProblem, StaticData, MAX_ERRORS,
+};
 use crate::check::Plan;
 use crate::value::{recycle, Val};
 use std::io::Read;
@@ -29,6 +33,9 @@ struct Block {
     offset: usize,
     /// 1-based line number of the block's first line.
     first_line: usize,
+    /// In the last block: a quoted field never closed (it runs to the end of
+    /// the file), found from the block's start.
+    open_quote: Option<OpenQuote>,
 }
 
 /// Streams the events table through `sinks` (one worker thread each) and
@@ -42,33 +49,22 @@ pub fn stream_events<S: EventSink>(
     let shown = path.display().to_string();
     let schema = &plan.events;
     let mut errors = Vec::new();
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return Err(vec![DataError::file(
-                &shown,
-                format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
-                Some("check the path; `--data DIR` reads DIR/<table>.csv, `--table NAME=PATH` names one file".into()),
-            )])
-        }
-    };
+    let mut file = open_table(schema, path, &shown).map_err(|e| vec![*e])?;
     let mut reader = BlockReader { file: &mut file, carry: Vec::new(), offset: 0, line: 1, eof: false };
     // The header: the first record.
     let first = match reader.next_block(&shown, true) {
         Ok(Some(b)) => b,
-        Ok(None) => {
-            return Err(vec![DataError::file(
-                &shown,
-                format!("`{shown}` is empty"),
-                Some("the first line must name the columns".into()),
-            )])
-        }
+        Ok(None) => return Err(vec![empty_file(schema, &shown)]),
         Err(e) => return Err(vec![*e]),
     };
     let mut header_reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&first.bytes[..]);
     let mut headers = csv::ByteRecord::new();
     let _ = header_reader.read_byte_record(&mut headers);
     let Some(positions) = header_positions(schema, &shown, path, &headers, &mut errors) else {
+        if let Some(quote) = first.open_quote {
+            // The header swallowed the file.
+            return Err(vec![unclosed_quote_error(&shown, path, first.first_line, first.offset, quote)]);
+        }
         return Err(errors);
     };
     let ctx = Context {
@@ -124,12 +120,19 @@ pub fn stream_events<S: EventSink>(
     });
     let mut all_errors: Vec<(usize, DataError)> = Vec::new();
     let mut out = Vec::with_capacity(results.len());
+    // A worker stops parsing at MAX_ERRORS errors of its own.
+    let mut stopped = false;
     for (sink, errs) in results {
         out.push(sink);
+        stopped |= errs.len() >= MAX_ERRORS;
         all_errors.extend(errs);
     }
     all_errors.sort_by_key(|(line, _)| *line);
+    stopped |= all_errors.len() > MAX_ERRORS;
     let mut errors: Vec<DataError> = all_errors.into_iter().map(|(_, e)| e).take(MAX_ERRORS).collect();
+    if stopped {
+        stop(&mut errors);
+    }
     errors.extend(read_error.map(|e| *e));
     if errors.is_empty() {
         Ok(out)
@@ -161,6 +164,8 @@ impl Context<'_> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&block.bytes[..]);
         let mut record = csv::ByteRecord::new();
         let mut spare: Vec<Val<'static>> = Vec::with_capacity(schema.columns.len());
+        // Whether the block's unclosed quote was reported with its (bad) record.
+        let quote_reported = std::cell::Cell::new(false);
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -187,16 +192,22 @@ impl Context<'_> {
             let pos = record.position().expect("records read from a reader have a position");
             let line = block.first_line + pos.line() as usize - 1;
             let byte = block.offset + pos.byte() as usize;
+            // The record's error, unless it holds the block's unclosed quote.
+            let unclosed = || {
+                let (start, end) = (pos.byte() as usize, reader.position().byte() as usize);
+                let quote = block.open_quote.filter(|q| (start..end).contains(&q.offset))?;
+                quote_reported.set(true);
+                Some(self.unclosed_quote(block, quote))
+            };
             let report = |field: Option<usize>, message: String, label: String, help: Option<String>| {
-                (line, located(self.shown, self.path, line, byte, field, message, label, help))
+                let error = unclosed()
+                    .unwrap_or_else(|| located(self.shown, self.path, line, byte, field, message, label, help));
+                (line, error)
             };
             if record.len() != self.width {
-                errors.push(report(
-                    None,
-                    format!("row has {} fields, the header has {}", record.len(), self.width),
-                    "this row".into(),
-                    Some("a field may contain a comma only inside double quotes".into()),
-                ));
+                let error = unclosed()
+                    .unwrap_or_else(|| ragged_row(self.shown, self.path, line, byte, record.len(), self.width));
+                errors.push((line, error));
                 if errors.len() >= MAX_ERRORS {
                     return;
                 }
@@ -213,13 +224,7 @@ impl Context<'_> {
                 let field = self.positions[ci];
                 let raw = record.get(field).unwrap_or_default();
                 let parsed = match std::str::from_utf8(raw) {
-                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| {
-                        (
-                            format!("expected {} in column `{}`, found `{}`", p.expected, c.name, text),
-                            format!("not {}", p.expected),
-                            p.help,
-                        )
-                    }),
+                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| cell_error(p, &c.name, text)),
                     Err(_) => Err((
                         format!("column `{}` is not valid UTF-8", c.name),
                         "bytes that are not UTF-8".into(),
@@ -252,6 +257,15 @@ impl Context<'_> {
                 return;
             }
         }
+        // The record holding the unclosed quote parsed: report it all the same.
+        if let Some(quote) = block.open_quote.filter(|_| !quote_reported.get()) {
+            errors.push((block.first_line + quote.newlines, self.unclosed_quote(block, quote)));
+        }
+    }
+
+    /// The error for the quote left open in `block`.
+    fn unclosed_quote(&self, block: &Block, quote: OpenQuote) -> DataError {
+        unclosed_quote_error(self.shown, self.path, block.first_line, block.offset, quote)
     }
 
     /// The row's participant and period.
@@ -265,6 +279,11 @@ impl Context<'_> {
         let schema = &self.plan.events;
         let Val::Text(id) = row[key] else { unreachable!("text key") };
         let Some(p) = self.statics.participant(id) else {
+            if let Some(padded) =
+                padded_key(id, &self.plan.participants.name, |k| Some(self.statics.participant(k).is_some()))
+            {
+                return Err(RowProblem { column: Some(key), ..padded });
+            }
             return Err(RowProblem {
                 column: Some(key),
                 message: format!("unknown participant `{id}`"),
@@ -280,7 +299,7 @@ impl Context<'_> {
             let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
             return Err(RowProblem {
                 column: Some(date),
-                message: format!("date {} is outside the plan's periods", d.format("%Y-%m-%d")),
+                message: format!("date `{}` is outside the plan's periods", d.format("%Y-%m-%d")),
                 label: "outside the plan".into(),
                 help: Some(format!(
                     "the plan runs from {} to {}; remove rows of other periods from the file",
@@ -316,14 +335,16 @@ impl BlockReader<'_> {
                 if buf.is_empty() {
                     return Ok(None);
                 }
-                return Ok(Some(self.emit(buf)));
+                // The rest of the file, with no record boundary: a field left
+                // open ends up here.
+                let open_quote = memchr::memchr(b'"', &buf).and_then(|_| find_unclosed_quote(&buf));
+                return Ok(Some(Block { open_quote, ..self.emit(buf) }));
             }
             let start = buf.len();
             buf.resize(start + BLOCK_BYTES, 0);
-            let n = self
-                .file
-                .read(&mut buf[start..])
-                .map_err(|e| Box::new(DataError::file(shown, format!("cannot read `{shown}`: {e}"), None)))?;
+            let n = self.file.read(&mut buf[start..]).map_err(|e| {
+                Box::new(DataError::file(shown, format!("cannot read `{shown}`: {}", io_reason(&e)), None))
+            })?;
             buf.truncate(start + n);
             if n == 0 {
                 self.eof = true;
@@ -337,7 +358,7 @@ impl BlockReader<'_> {
     }
 
     fn emit(&mut self, bytes: Vec<u8>) -> Block {
-        let block = Block { offset: self.offset, first_line: self.line, bytes };
+        let block = Block { offset: self.offset, first_line: self.line, bytes, open_quote: None };
         self.offset += block.bytes.len();
         self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
         block
