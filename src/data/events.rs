@@ -9,6 +9,7 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
+use super::records::{Record, Records};
 use super::source::find_unclosed_quote;
 use super::{
     cell_error, empty_file, header_positions, io_reason, located, open_table, padded_key, ragged_row, stop,
@@ -155,12 +156,109 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Reads one block. Valid UTF-8 without an unclosed quote (nearly every
+    /// block) takes the fast path; anything else the general one, which
+    /// locates those faults precisely.
     fn parse_block<S: EventSink>(&self, block: &Block, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
+        if block.open_quote.is_none() {
+            if let Ok(text) = std::str::from_utf8(&block.bytes) {
+                return self.parse_text(block, text, sink, errors);
+            }
+        }
+        self.parse_general(block, sink, errors);
+    }
+
+    /// The fast path: records split by [`Records`]; quoted ones read by the
+    /// `csv` crate.
+    fn parse_text<S: EventSink>(&self, block: &Block, text: &str, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
+        let mut records = Records::new(text);
+        let mut fields: Vec<&str> = Vec::with_capacity(self.width);
+        let mut spare: Vec<Val<'static>> = Vec::with_capacity(self.plan.events.columns.len());
+        while let Some((at, record)) = records.next_record(&mut fields) {
+            let line = block.first_line + at.line;
+            let byte = block.offset + at.byte;
+            let report = |field: Option<usize>, message: String, label: String, help: Option<String>| {
+                (line, located(self.shown, self.path, line, byte, field, message, label, help))
+            };
+            match record {
+                Record::Plain => self.process(&fields, line, byte, &mut spare, sink, errors, &report),
+                Record::Complex(raw) => {
+                    let mut reader =
+                        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(raw.as_bytes());
+                    let mut quoted = csv::StringRecord::new();
+                    match reader.read_record(&mut quoted) {
+                        Ok(_) => {
+                            let texts: Vec<&str> = quoted.iter().collect();
+                            self.process(&texts, line, byte, &mut spare, sink, errors, &report);
+                        }
+                        Err(e) => {
+                            errors.push(report(None, format!("cannot read the row: {e}"), "this row".into(), None))
+                        }
+                    }
+                }
+            }
+            if errors.len() >= MAX_ERRORS {
+                return;
+            }
+        }
+    }
+
+    /// One record's fields: width, typed cells, participant and period, then the sink.
+    fn process<S: EventSink>(
+        &self,
+        fields: &[&str],
+        line: usize,
+        byte: usize,
+        spare: &mut Vec<Val<'static>>,
+        sink: &mut S,
+        errors: &mut Vec<(usize, DataError)>,
+        report: &dyn Fn(Option<usize>, String, String, Option<String>) -> (usize, DataError),
+    ) {
         let schema = &self.plan.events;
-        let key = schema.key;
-        // INVARIANT: the checker requires a date column on the events table.
-        let date = schema.date.expect("events have a date");
-        let calendar = &self.plan.calendar;
+        if fields.len() != self.width {
+            errors.push((line, ragged_row(self.shown, self.path, line, byte, fields.len(), self.width)));
+            return;
+        }
+        let mut row = recycle(std::mem::take(spare));
+        let mut bad = false;
+        for (ci, c) in schema.columns.iter().enumerate() {
+            if !self.used[ci] {
+                // INVARIANT: no rule reads this column.
+                row.push(Val::Bool(false));
+                continue;
+            }
+            let field = self.positions[ci];
+            let text = fields[field];
+            match cell::parse(text, c.ty, c.optional) {
+                Ok(v) => row.push(v),
+                Err(p) => {
+                    let (message, label, help) = cell_error(p, &c.name, text);
+                    errors.push(report(Some(field), message, label, Some(help)));
+                    bad = true;
+                    break;
+                }
+            }
+        }
+        if !bad {
+            // INVARIANT: the checker requires a date column on the events table.
+            let date = schema.date.expect("events have a date");
+            if let Err(problem) =
+                self.place(&row, schema.key, date, &self.plan.calendar).and_then(|(p, t)| sink.push(line, p, t, &row))
+            {
+                errors.push(report(
+                    problem.column.map(|c| self.positions[c]),
+                    problem.message,
+                    problem.label,
+                    problem.help,
+                ));
+            }
+        }
+        *spare = recycle(row);
+    }
+
+    /// The general path: the `csv` crate over bytes, each field checked as UTF-8.
+    fn parse_general<S: EventSink>(&self, block: &Block, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
+        let schema = &self.plan.events;
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&block.bytes[..]);
         let mut record = csv::ByteRecord::new();
         let mut spare: Vec<Val<'static>> = Vec::with_capacity(schema.columns.len());
@@ -213,46 +311,33 @@ impl Context<'_> {
                 }
                 continue;
             }
-            let mut row = recycle(std::mem::take(&mut spare));
-            let mut bad = false;
-            for (ci, c) in schema.columns.iter().enumerate() {
-                if !self.used[ci] {
-                    // INVARIANT: no rule reads this column.
-                    row.push(Val::Bool(false));
-                    continue;
-                }
-                let field = self.positions[ci];
-                let raw = record.get(field).unwrap_or_default();
-                let parsed = match std::str::from_utf8(raw) {
-                    Ok(text) => cell::parse(text, c.ty, c.optional).map_err(|p| cell_error(p, &c.name, text)),
-                    Err(_) => Err((
-                        format!("column `{}` is not valid UTF-8", c.name),
-                        "bytes that are not UTF-8".into(),
-                        "save the file as UTF-8 (Excel: CSV UTF-8)".into(),
-                    )),
-                };
-                match parsed {
-                    Ok(v) => row.push(v),
-                    Err((message, label, help)) => {
-                        errors.push(report(Some(field), message, label, Some(help)));
-                        bad = true;
-                        break;
+            // Fields as text; the first that is not UTF-8 is the row's error.
+            let mut texts: Vec<&str> = Vec::with_capacity(record.len());
+            let mut bad_utf8 = None;
+            for (i, raw) in record.iter().enumerate() {
+                match std::str::from_utf8(raw) {
+                    Ok(t) => texts.push(t),
+                    Err(_) => {
+                        let column = self.positions.iter().position(|&f| f == i);
+                        if column.is_some_and(|c| self.used[c]) || bad_utf8.is_none() && column.is_some() {
+                            bad_utf8 = Some(i);
+                            break;
+                        }
+                        texts.push("");
                     }
                 }
             }
-            if !bad {
-                if let Err(problem) =
-                    self.place(&row, key, date, calendar).and_then(|(p, t)| sink.push(line, p, t, &row))
-                {
-                    errors.push(report(
-                        problem.column.map(|c| self.positions[c]),
-                        problem.message,
-                        problem.label,
-                        problem.help,
-                    ));
-                }
+            if let Some(field) = bad_utf8 {
+                let name = self.positions.iter().position(|&f| f == field).map(|c| schema.columns[c].name.as_str());
+                errors.push(report(
+                    Some(field),
+                    format!("column `{}` is not valid UTF-8", name.unwrap_or("?")),
+                    "bytes that are not UTF-8".into(),
+                    Some("save the file as UTF-8 (Excel: CSV UTF-8)".into()),
+                ));
+            } else {
+                self.process(&texts, line, byte, &mut spare, sink, errors, &report);
             }
-            spare = recycle(row);
             if errors.len() >= MAX_ERRORS {
                 return;
             }
@@ -341,11 +426,11 @@ impl BlockReader<'_> {
                 return Ok(Some(Block { open_quote, ..self.emit(buf) }));
             }
             let start = buf.len();
-            buf.resize(start + BLOCK_BYTES, 0);
-            let n = self.file.read(&mut buf[start..]).map_err(|e| {
+            // `read_to_end` through `take` fills spare capacity without zeroing it first.
+            buf.reserve(BLOCK_BYTES);
+            let n = (&mut *self.file).take(BLOCK_BYTES as u64).read_to_end(&mut buf).map_err(|e| {
                 Box::new(DataError::file(shown, format!("cannot read `{shown}`: {}", io_reason(&e)), None))
             })?;
-            buf.truncate(start + n);
             if n == 0 {
                 self.eof = true;
             }
