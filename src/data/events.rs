@@ -181,7 +181,7 @@ impl Context<'_> {
                 (line, located(self.shown, self.path, line, byte, field, message, label, help))
             };
             match record {
-                Record::Plain => self.process(&fields, line, byte, &mut spare, sink, errors, &report),
+                Record::Plain => self.process(&fields, (line, byte), &mut spare, sink, errors, &report),
                 Record::Complex(raw) => {
                     let mut reader =
                         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(raw.as_bytes());
@@ -189,7 +189,7 @@ impl Context<'_> {
                     match reader.read_record(&mut quoted) {
                         Ok(_) => {
                             let texts: Vec<&str> = quoted.iter().collect();
-                            self.process(&texts, line, byte, &mut spare, sink, errors, &report);
+                            self.process(&texts, (line, byte), &mut spare, sink, errors, &report);
                         }
                         Err(e) => {
                             errors.push(report(None, format!("cannot read the row: {e}"), "this row".into(), None))
@@ -207,8 +207,7 @@ impl Context<'_> {
     fn process<S: EventSink>(
         &self,
         fields: &[&str],
-        line: usize,
-        byte: usize,
+        (line, byte): (usize, usize),
         spare: &mut Vec<Val<'static>>,
         sink: &mut S,
         errors: &mut Vec<(usize, DataError)>,
@@ -336,7 +335,7 @@ impl Context<'_> {
                     Some("save the file as UTF-8 (Excel: CSV UTF-8)".into()),
                 ));
             } else {
-                self.process(&texts, line, byte, &mut spare, sink, errors, &report);
+                self.process(&texts, (line, byte), &mut spare, sink, errors, &report);
             }
             if errors.len() >= MAX_ERRORS {
                 return;
