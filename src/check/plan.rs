@@ -255,6 +255,14 @@ impl Rounding {
         if self.unit.is_zero() {
             return Some(x);
         }
+        if self.unit.mantissa() == 1 {
+            // A unit of 10^-k (0.01): round to k decimals directly.
+            let mut result = x.round_dp_with_strategy(self.unit.scale(), self.mode.strategy());
+            if result.scale() < self.unit.scale() {
+                result.rescale(self.unit.scale());
+            }
+            return Some(result);
+        }
         let scaled = x.checked_div(self.unit)?;
         let rounded = scaled.round_dp_with_strategy(0, self.mode.strategy());
         let result = rounded.checked_mul(self.unit)?;
