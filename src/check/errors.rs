@@ -86,6 +86,18 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// Something the plan must declare and does not. The label, when there is
+    /// a header to put it on, points at the plan's name.
+    #[error("{message}")]
+    #[diagnostic(code(comp::check::plan))]
+    Missing {
+        message: String,
+        #[label("in this plan")]
+        span: Option<SourceSpan>,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("invalid `--set {name}`: {message}")]
     #[diagnostic(code(comp::check::set))]
     BadOverride {
@@ -120,6 +132,11 @@ impl CheckError {
 
 /// "did you mean `x`?" for the closest of `candidates`, if any is close.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate `name` is most likely a misspelling of, if any is close.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
@@ -127,5 +144,5 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }
