@@ -1780,7 +1780,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
         if bands.len() != t.bands.len() {
             return None;
         }
-        if !tiers::validate(&bounds, self.errors) {
+        let unit = match (&of, base.ty) {
+            (Some(_), _) | (None, Ty::Known(Type::Ratio)) => tiers::EdgeUnit::Percent,
+            (None, Ty::Known(Type::Money)) => tiers::EdgeUnit::Money(&self.settings.currency),
+            _ => tiers::EdgeUnit::Number,
+        };
+        if !tiers::validate(&bounds, unit, self.errors) {
             return None;
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
