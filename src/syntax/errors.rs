@@ -52,10 +52,12 @@ pub enum SyntaxError {
         #[label("the file goes past the limit here")]
         span: SourceSpan,
     },
-    #[error("name too long")]
-    #[diagnostic(code(comp::limits::name), help("names may be at most {limit} bytes"))]
+    #[error("name is {len} bytes; the limit is {limit}")]
+    #[diagnostic(code(comp::limits::name), help("shorten it; a comment (`// ...`) can say more"))]
     NameTooLong {
+        len: usize,
         limit: usize,
+        /// The name's first bytes only: the whole name would not fit on a screen.
         #[label("this name")]
         span: SourceSpan,
     },

@@ -15,6 +15,8 @@ pub const MAX_NESTING: usize = 64;
 pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes in one name.
 pub const MAX_NAME_BYTES: usize = 256;
+/// Bytes of a too-long name underlined in its error.
+const NAME_SHOWN_BYTES: usize = 40;
 
 pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
     if source.len() > MAX_SOURCE_BYTES {
@@ -56,9 +58,14 @@ pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
                     i += 1;
                 }
                 if i - start > MAX_NAME_BYTES {
+                    let mut shown = start + NAME_SHOWN_BYTES;
+                    while !source.is_char_boundary(shown) {
+                        shown -= 1;
+                    }
                     return Err(vec![SyntaxError::NameTooLong {
+                        len: i - start,
                         limit: MAX_NAME_BYTES,
-                        span: Span::new(start, i).into(),
+                        span: Span::new(start, shown).into(),
                     }]);
                 }
                 // Top-level declarations start a fresh count of `if`s.
