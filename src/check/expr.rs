@@ -565,15 +565,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
             match typed.ty {
                 Ty::Known(Type::Money) | Ty::Zero | Ty::Error => {}
                 Ty::Known(other) => {
+                    let help = self.money_help(i, &def.expr, other);
                     self.errors.push(CheckError::type_error(
                         format!("{} line `{}` must be money, not {}", def.kind.keyword(), def.name.as_str(), other),
                         def.expr.span,
                         format!("this is {other}"),
-                        Some(format!(
-                            "multiply by an amount, e.g. `{} × 1,000 {}`",
-                            def.name.as_str(),
-                            self.settings.currency
-                        )),
+                        Some(help),
                     ));
                 }
             }
@@ -613,6 +610,37 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let level = if typed.level == Level::Row { Level::Row } else { Level::Cell };
         self.def_state[i] = DefState::Done { ty, level };
         Some((ty, level))
+    }
+
+    /// How to turn line `i`'s formula `e`, of type `ty`, into an amount. The
+    /// example multiplies by an amount the line can use (a money value resolved
+    /// before it, in its section or the whole plan), never by the line itself.
+    fn money_help(&self, i: usize, e: &ast::Expr, ty: Type) -> String {
+        let what = match &e.kind {
+            ast::ExprKind::Name { qualifier: Some(q), name } => format!("{}.{}", q.as_str(), name.as_str()),
+            ast::ExprKind::Name { qualifier: None, name } => name.as_str().to_string(),
+            _ => "(…)".to_string(),
+        };
+        let section = self.decls.defs[i].1;
+        let amount = (0..i)
+            .find(|&j| {
+                let (d, s) = self.decls.defs[j];
+                !d.kind.is_line()
+                    && (s.is_none() || s == section)
+                    && matches!(self.def_state[j], DefState::Done { ty: Ty::Known(Type::Money), level: Level::Cell })
+            })
+            .map(|j| self.decls.defs[j].0.name.as_str().to_string())
+            .unwrap_or_else(|| format!("1,000 {}", self.settings.currency));
+        match ty {
+            Type::Ratio => format!("multiply the rate by an amount, e.g. `{what} × {amount}`"),
+            Type::Number => {
+                format!("multiply the number by an amount per unit, e.g. `{what} × 100 {}`", self.settings.currency)
+            }
+            Type::Bool => {
+                format!("pay an amount when it holds, e.g. `if {what} then 1,000 {}`", self.settings.currency)
+            }
+            Type::Text | Type::Date | Type::Money => "a line pays an amount of money".to_string(),
+        }
     }
 
     pub fn finish(self) -> Option<Plan> {
@@ -848,8 +876,15 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 };
                 let ordered = !matches!(lt, Ty::Known(Bool)) || matches!(op, BinaryOp::Eq | BinaryOp::Ne);
                 if !ok {
-                    let help = if lt == Ty::Known(Money) || rt == Ty::Known(Money) {
+                    let either = |t: Type| lt == Ty::Known(t) || rt == Ty::Known(t);
+                    let help = if either(Text) {
+                        Some("compare text with quoted text, e.g. `role == \"rep\"`".to_string())
+                    } else if either(Money) {
                         Some(format!("write amounts with their currency, e.g. `20,000 {}`", self.settings.currency))
+                    } else if either(Date) {
+                        Some("compare a date with a date, e.g. `date >= 2024-07-01`".to_string())
+                    } else if either(Bool) {
+                        Some("compare true/false values with `true` or `false`".to_string())
                     } else {
                         None
                     };
@@ -1169,7 +1204,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
     fn call(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         let nargs = call.args.len();
-        let aggregate_form = call.distinct || call.filter.is_some() || call.having.is_some() || call.over.is_some();
+        let aggregate_form =
+            call.distinct.is_some() || call.filter.is_some() || call.having.is_some() || call.over.is_some();
         match f {
             "min" | "max" if nargs >= 2 && !aggregate_form => self.min_max(f == "min", call, span, scope),
             "sum" | "count" | "min" | "max" | "avg" | "average" => self.aggregate(call, span, scope),
@@ -1389,7 +1425,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         let row_level = arg.as_ref().is_none_or(|a| a.level == Level::Row)
             || call.filter.is_some()
-            || call.distinct
+            || call.distinct.is_some()
             || call.having.is_some();
         if row_level {
             self.row_aggregate(call, span, scope)
@@ -1402,20 +1438,20 @@ impl<'a, 'e> Compiler<'a, 'e> {
     fn row_aggregate(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         let func = match (f, call.distinct) {
-            ("count", true) => AggFunc::CountDistinct,
-            (_, true) => {
+            ("count", Some(_)) => AggFunc::CountDistinct,
+            (_, Some(distinct)) => {
                 self.errors.push(CheckError::invalid(
                     "`distinct` goes with `count` only",
-                    call.func.span,
-                    format!("`{f}(distinct ...)`"),
-                    Some("write `count(distinct customer ...)`".into()),
+                    distinct,
+                    format!("`{f}` takes no `distinct`"),
+                    Some("remove `distinct`; to count different values use `count(distinct …)`".into()),
                 ));
                 return None;
             }
-            ("sum", _) => AggFunc::Sum,
-            ("count", _) => AggFunc::Count,
-            ("min", _) => AggFunc::Min,
-            ("max", _) => AggFunc::Max,
+            ("sum", None) => AggFunc::Sum,
+            ("count", None) => AggFunc::Count,
+            ("min", None) => AggFunc::Min,
+            ("max", None) => AggFunc::Max,
             _ => AggFunc::Avg,
         };
         if let (Some(having), false) = (&call.having, func == AggFunc::CountDistinct) {
@@ -1537,7 +1573,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
     /// An aggregate inside `having`: one per distinct key.
     fn group_aggregate(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
-        if call.distinct || call.filter.is_some() || call.having.is_some() || call.over.is_some() {
+        if call.distinct.is_some() || call.filter.is_some() || call.having.is_some() || call.over.is_some() {
             self.errors.push(CheckError::invalid(
                 "inside `having`, aggregates are plain",
                 span,
@@ -1646,7 +1682,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         let (min, max) = if f == "share" { (2, 2) } else { (1, 1) };
         self.arity(call, min, max)?;
-        if call.distinct || call.filter.is_some() || call.having.is_some() {
+        if call.distinct.is_some() || call.filter.is_some() || call.having.is_some() {
             self.errors.push(CheckError::invalid(
                 format!("`{f}` takes no `distinct`, `where` or `having`"),
                 span,

@@ -338,13 +338,13 @@ impl Builder {
     fn call(&mut self, pair: Pair<Rule>) -> Call {
         let mut inner = pair.into_inner();
         let func = ident(inner.next().unwrap());
-        let mut call = Call { func, distinct: false, args: Vec::new(), filter: None, having: None, over: None };
+        let mut call = Call { func, distinct: None, args: Vec::new(), filter: None, having: None, over: None };
         for p in inner {
             match p.as_rule() {
                 Rule::call_args => {
                     for a in p.into_inner() {
                         match a.as_rule() {
-                            Rule::distinct => call.distinct = true,
+                            Rule::distinct => call.distinct = Some(span(&a)),
                             Rule::expr => call.args.push(self.expr(a)),
                             Rule::filter => call.filter = Some(Box::new(self.expr(a.into_inner().nth(1).unwrap()))),
                             Rule::having => call.having = Some(Box::new(self.expr(a.into_inner().nth(1).unwrap()))),
