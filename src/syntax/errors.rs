@@ -5,15 +5,67 @@ use thiserror::Error;
 
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
 pub enum SyntaxError {
-    #[error("syntax error: expected {expected}")]
-    #[diagnostic(code(comp::syntax), help("see docs/language.md for the forms a plan file can take"))]
-    Unexpected {
+    /// The general case: what could have come here, and what did.
+    #[error("expected {expected}")]
+    #[diagnostic(code(comp::syntax))]
+    Expected {
         expected: String,
-        #[label("expected {expected} here")]
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: String,
+    },
+    /// The file ends (or a new line starts) inside a `{` or `(`.
+    #[error("expected `{close}`: {what} is not closed")]
+    #[diagnostic(code(comp::syntax))]
+    Unclosed {
+        close: String,
+        open: String,
+        what: String,
+        #[label("this `{open}` is never closed")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    /// A closing bracket with nothing to close.
+    #[error("unexpected `{token}`")]
+    #[diagnostic(code(comp::syntax))]
+    Stray {
+        token: String,
+        open: String,
+        #[label("no `{open}` to close")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    #[error("`{word}` is a reserved word")]
+    #[diagnostic(code(comp::syntax))]
+    Reserved {
+        word: String,
+        #[label("cannot be a name")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    #[error("`=` is not a comparison; write `==`")]
+    #[diagnostic(
+        code(comp::syntax),
+        help("`=` gives a name its value (`value C = ...`); `==` compares (`role == \"rep\"`)")
+    )]
+    SingleEquals {
+        #[label("use `==` to compare")]
         span: SourceSpan,
     },
-    #[error("syntax error: {message}")]
-    #[diagnostic(code(comp::syntax))]
+    #[error("text is not closed: no `\"` before the end of the line")]
+    #[diagnostic(code(comp::syntax), help("add the closing `\"`; a text cannot run over two lines"))]
+    UnclosedText {
+        #[label("this text has no closing `\"`")]
+        span: SourceSpan,
+    },
+    /// pest's own errors (a call limit reached).
+    #[error("{message}")]
+    #[diagnostic(code(comp::syntax), help("see the language tour in README.md"))]
     Other {
         message: String,
         #[label("here")]
