@@ -63,9 +63,9 @@ pub enum SyntaxError {
         #[label("this text has no closing `\"`")]
         span: SourceSpan,
     },
-    /// pest's own errors (a call limit reached).
+    /// pest's own errors: its call or stack limit reached.
     #[error("{message}")]
-    #[diagnostic(code(comp::syntax), help("see the language tour in README.md"))]
+    #[diagnostic(code(comp::syntax), help("split long or deeply nested formulas into named values"))]
     Other {
         message: String,
         #[label("here")]
