@@ -3,7 +3,8 @@
 //! Messages are lowercase and put the user's words in backticks; detail goes in
 //! labels and help.
 
-use miette::{Diagnostic, SourceSpan};
+use crate::syntax::Span;
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
 use thiserror::Error;
 
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
@@ -65,12 +66,14 @@ pub enum CheckError {
         help: Option<String>,
     },
 
-    #[error("`{name}` depends on itself")]
+    /// Definitions that need each other: one label on each reference that
+    /// closes the loop.
+    #[error("{message}")]
     #[diagnostic(code(comp::check::cycle))]
     Cycle {
-        name: String,
-        #[label("`{name}` is defined here")]
-        span: SourceSpan,
+        message: String,
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
         #[help]
         help: String,
     },
@@ -82,6 +85,18 @@ pub enum CheckError {
         #[label("{label}")]
         span: SourceSpan,
         label: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    /// Something the plan must declare and does not. The label, when there is
+    /// a header to put it on, points at the plan's name.
+    #[error("{message}")]
+    #[diagnostic(code(comp::check::plan))]
+    Missing {
+        message: String,
+        #[label("in this plan")]
+        span: Option<SourceSpan>,
         #[help]
         help: Option<String>,
     },
@@ -118,8 +133,41 @@ impl CheckError {
     }
 }
 
+/// A loop of definitions (or parameters) that need each other. `members[k]`
+/// uses `members[k + 1]` at `refs[k]`, and the last uses the first at the last
+/// reference: `A` → `B` → `A` is `members = [A, B]`, `refs = [B in A, A in B]`.
+pub fn cycle(members: &[&str], refs: &[Span], help: String) -> CheckError {
+    let names: Vec<String> = members.iter().map(|n| format!("`{n}`")).collect();
+    let message = match names.as_slice() {
+        [one] => format!("{one} depends on itself"),
+        [init @ .., last] => {
+            let path: Vec<&str> = names.iter().chain(names.first()).map(String::as_str).collect();
+            format!("{} and {last} depend on each other ({})", init.join(", "), path.join(" → "))
+        }
+        [] => unreachable!("a cycle has members"),
+    };
+    let labels = if members.len() == 1 {
+        refs.iter().map(|r| LabeledSpan::at(*r, "uses itself here")).collect()
+    } else {
+        refs.iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let user = members[k];
+                let used = members[(k + 1) % members.len()];
+                LabeledSpan::at(*r, format!("`{user}` uses `{used}`"))
+            })
+            .collect()
+    };
+    CheckError::Cycle { message, labels, help }
+}
+
 /// "did you mean `x`?" for the closest of `candidates`, if any is close.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// The candidate `name` is most likely a misspelling of, if any is close.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
@@ -127,5 +175,5 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| format!("did you mean `{c}`?"))
+    best.map(|(_, c)| c)
 }

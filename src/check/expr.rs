@@ -118,6 +118,26 @@ enum DefState {
     Failed,
 }
 
+/// How a definition or parameter was reached while resolving another.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    /// Resolved in declaration order, not through a reference.
+    Start,
+    /// A reference by name.
+    Name(Span),
+    /// `prev(x)` without a default, which needs `x`'s type.
+    Prev(Span),
+}
+
+impl Via {
+    fn span(self) -> Option<Span> {
+        match self {
+            Via::Start => None,
+            Via::Name(s) | Via::Prev(s) => Some(s),
+        }
+    }
+}
+
 enum ParamState {
     Todo,
     InProgress,
@@ -145,6 +165,11 @@ pub(crate) struct Compiler<'a, 'e> {
     across: Vec<Across>,
     /// `prev(x, default)` whose target is checked once everything is resolved.
     prev_checks: Vec<(usize, Ty, Span)>,
+    /// The definitions being resolved, outermost first, each with the
+    /// reference that led into it (none for the outermost): the path of a cycle.
+    def_path: Vec<(usize, Via)>,
+    /// The same for parameters.
+    param_path: Vec<(usize, Via)>,
 }
 
 const SCOPE_WORDS: [&str; 3] = ["all", "year", "ytd"];
@@ -180,6 +205,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
             acc_keys: Vec::new(),
             across: Vec::new(),
             prev_checks: Vec::new(),
+            def_path: Vec::new(),
+            param_path: Vec::new(),
         }
     }
 
@@ -187,29 +214,44 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     pub fn compile_params(&mut self, overrides: &[Override]) {
         for i in 0..self.decls.params.len() {
-            self.resolve_param(i);
+            self.resolve_param(i, Via::Start);
         }
         for o in overrides {
             self.apply_override(o);
         }
     }
 
-    fn resolve_param(&mut self, i: usize) {
+    /// Resolves parameter `i`, reached through the reference `via`.
+    fn resolve_param(&mut self, i: usize, via: Via) {
         match self.param_state[i] {
             ParamState::Done | ParamState::Failed => return,
             ParamState::InProgress => {
-                let p = self.decls.params[i];
-                self.errors.push(CheckError::Cycle {
-                    name: p.name.node.clone(),
-                    span: p.name.span.into(),
-                    help: "a parameter's value cannot depend on itself".into(),
-                });
+                let error = cycle_error(
+                    &self.param_path,
+                    i,
+                    via,
+                    |j| &self.decls.params[j].name,
+                    |first, last| {
+                        if first == last {
+                            "a parameter's value cannot depend on itself".to_string()
+                        } else {
+                            "a parameter's value cannot depend on itself, even through other parameters".to_string()
+                        }
+                    },
+                );
+                self.errors.push(error);
                 self.param_state[i] = ParamState::Failed;
                 return;
             }
             ParamState::Todo => {}
         }
         self.param_state[i] = ParamState::InProgress;
+        self.param_path.push((i, via));
+        self.compile_param(i);
+        self.param_path.pop();
+    }
+
+    fn compile_param(&mut self, i: usize) {
         let decl = self.decls.params[i];
         let param = match &decl.value {
             ParamValue::Single(e) => self.constant(e, "a parameter").map(|(ty, v)| Param {
@@ -448,7 +490,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     pub fn compile_definitions(&mut self) {
         for i in 0..self.decls.defs.len() {
-            self.resolve_def(i);
+            self.resolve_def(i, Via::Start);
         }
         let checks = std::mem::take(&mut self.prev_checks);
         for (target, ty, span) in checks {
@@ -470,27 +512,34 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
     }
 
-    fn resolve_def(&mut self, i: usize) -> Option<(Ty, Level)> {
+    /// Resolves definition `i`, reached through the reference `via`.
+    fn resolve_def(&mut self, i: usize, via: Via) -> Option<(Ty, Level)> {
         match self.def_state[i] {
             DefState::Done { ty, level } => return Some((ty, level)),
             DefState::Failed => return None,
             DefState::InProgress => {
-                let (def, _) = self.decls.defs[i];
-                self.errors.push(CheckError::Cycle {
-                    name: def.name.node.clone(),
-                    span: def.name.span.into(),
-                    help: format!(
-                        "`{}` is needed to compute itself; to use last period's value write `prev({}, 0)`",
-                        def.name.as_str(),
-                        def.name.as_str()
-                    ),
+                let name = |j: usize| &self.decls.defs[j].0.name;
+                let error = cycle_error(&self.def_path, i, via, name, |first, last| {
+                    if first == last {
+                        format!("`{first}` is needed to compute itself; to use last period's value write `prev({first}, 0)`")
+                    } else {
+                        format!("break the loop: to use last period's value, write `prev({first}, 0)` in `{last}`")
+                    }
                 });
+                self.errors.push(error);
                 self.def_state[i] = DefState::Failed;
                 return None;
             }
             DefState::Todo => {}
         }
         self.def_state[i] = DefState::InProgress;
+        self.def_path.push((i, via));
+        let resolved = self.compile_def(i);
+        self.def_path.pop();
+        resolved
+    }
+
+    fn compile_def(&mut self, i: usize) -> Option<(Ty, Level)> {
         let (def, section) = self.decls.defs[i];
         let home = section.map_or(Home::Global, Home::Section);
         let mut scope = Scope::new(home, Level::Cell, "a definition");
@@ -516,15 +565,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
             match typed.ty {
                 Ty::Known(Type::Money) | Ty::Zero | Ty::Error => {}
                 Ty::Known(other) => {
+                    let help = self.money_help(i, &def.expr, other);
                     self.errors.push(CheckError::type_error(
                         format!("{} line `{}` must be money, not {}", def.kind.keyword(), def.name.as_str(), other),
                         def.expr.span,
                         format!("this is {other}"),
-                        Some(format!(
-                            "multiply by an amount, e.g. `{} × 1,000 {}`",
-                            def.name.as_str(),
-                            self.settings.currency
-                        )),
+                        Some(help),
                     ));
                 }
             }
@@ -564,6 +610,37 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let level = if typed.level == Level::Row { Level::Row } else { Level::Cell };
         self.def_state[i] = DefState::Done { ty, level };
         Some((ty, level))
+    }
+
+    /// How to turn line `i`'s formula `e`, of type `ty`, into an amount. The
+    /// example multiplies by an amount the line can use (a money value resolved
+    /// before it, in its section or the whole plan), never by the line itself.
+    fn money_help(&self, i: usize, e: &ast::Expr, ty: Type) -> String {
+        let what = match &e.kind {
+            ast::ExprKind::Name { qualifier: Some(q), name } => format!("{}.{}", q.as_str(), name.as_str()),
+            ast::ExprKind::Name { qualifier: None, name } => name.as_str().to_string(),
+            _ => "(…)".to_string(),
+        };
+        let section = self.decls.defs[i].1;
+        let amount = (0..i)
+            .find(|&j| {
+                let (d, s) = self.decls.defs[j];
+                !d.kind.is_line()
+                    && (s.is_none() || s == section)
+                    && matches!(self.def_state[j], DefState::Done { ty: Ty::Known(Type::Money), level: Level::Cell })
+            })
+            .map(|j| self.decls.defs[j].0.name.as_str().to_string())
+            .unwrap_or_else(|| format!("1,000 {}", self.settings.currency));
+        match ty {
+            Type::Ratio => format!("multiply the rate by an amount, e.g. `{what} × {amount}`"),
+            Type::Number => {
+                format!("multiply the number by an amount per unit, e.g. `{what} × 100 {}`", self.settings.currency)
+            }
+            Type::Bool => {
+                format!("pay an amount when it holds, e.g. `if {what} then 1,000 {}`", self.settings.currency)
+            }
+            Type::Text | Type::Date | Type::Money => "a line pays an amount of money".to_string(),
+        }
     }
 
     pub fn finish(self) -> Option<Plan> {
@@ -799,8 +876,15 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 };
                 let ordered = !matches!(lt, Ty::Known(Bool)) || matches!(op, BinaryOp::Eq | BinaryOp::Ne);
                 if !ok {
-                    let help = if lt == Ty::Known(Money) || rt == Ty::Known(Money) {
+                    let either = |t: Type| lt == Ty::Known(t) || rt == Ty::Known(t);
+                    let help = if either(Text) {
+                        Some("compare text with quoted text, e.g. `role == \"rep\"`".to_string())
+                    } else if either(Money) {
                         Some(format!("write amounts with their currency, e.g. `20,000 {}`", self.settings.currency))
+                    } else if either(Date) {
+                        Some("compare a date with a date, e.g. `date >= 2024-07-01`".to_string())
+                    } else if either(Bool) {
+                        Some("compare true/false values with `true` or `false`".to_string())
                     } else {
                         None
                     };
@@ -922,7 +1006,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let n = name.as_str();
         match self.decls.names.get(n).copied() {
             Some(NameRef::Param(i)) => {
-                self.resolve_param(i);
+                self.resolve_param(i, Via::Name(span));
                 let Some(p) = &self.params[i] else {
                     return Some(Typed {
                         expr: Expr { kind: ExprKind::Param(i), span },
@@ -1076,7 +1160,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             return self.too_high(span, scope, &format!("`{}`", def.name.as_str()));
         }
         self.check_visible(section, name, scope)?;
-        let (ty, level) = self.resolve_def(i)?;
+        let (ty, level) = self.resolve_def(i, Via::Name(span))?;
         if level == Level::Cell {
             scope.deps.push((i, scope.dep_kind));
         }
@@ -1120,7 +1204,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
     fn call(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         let nargs = call.args.len();
-        let aggregate_form = call.distinct || call.filter.is_some() || call.having.is_some() || call.over.is_some();
+        let aggregate_form =
+            call.distinct.is_some() || call.filter.is_some() || call.having.is_some() || call.over.is_some();
         match f {
             "min" | "max" if nargs >= 2 && !aggregate_form => self.min_max(f == "min", call, span, scope),
             "sum" | "count" | "min" | "max" | "avg" | "average" => self.aggregate(call, span, scope),
@@ -1295,7 +1380,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let ty = match &default {
             Some(d) => d.ty,
             None => {
-                let (ty, level) = self.resolve_def(i)?;
+                let (ty, level) = self.resolve_def(i, Via::Prev(call.args[0].span))?;
                 if level == Level::Row {
                     self.errors.push(CheckError::Level {
                         message: "`prev` of a row value".into(),
@@ -1340,7 +1425,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         let row_level = arg.as_ref().is_none_or(|a| a.level == Level::Row)
             || call.filter.is_some()
-            || call.distinct
+            || call.distinct.is_some()
             || call.having.is_some();
         if row_level {
             self.row_aggregate(call, span, scope)
@@ -1353,20 +1438,20 @@ impl<'a, 'e> Compiler<'a, 'e> {
     fn row_aggregate(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         let func = match (f, call.distinct) {
-            ("count", true) => AggFunc::CountDistinct,
-            (_, true) => {
+            ("count", Some(_)) => AggFunc::CountDistinct,
+            (_, Some(distinct)) => {
                 self.errors.push(CheckError::invalid(
                     "`distinct` goes with `count` only",
-                    call.func.span,
-                    format!("`{f}(distinct ...)`"),
-                    Some("write `count(distinct customer ...)`".into()),
+                    distinct,
+                    format!("`{f}` takes no `distinct`"),
+                    Some("remove `distinct`; to count different values use `count(distinct …)`".into()),
                 ));
                 return None;
             }
-            ("sum", _) => AggFunc::Sum,
-            ("count", _) => AggFunc::Count,
-            ("min", _) => AggFunc::Min,
-            ("max", _) => AggFunc::Max,
+            ("sum", None) => AggFunc::Sum,
+            ("count", None) => AggFunc::Count,
+            ("min", None) => AggFunc::Min,
+            ("max", None) => AggFunc::Max,
             _ => AggFunc::Avg,
         };
         if let (Some(having), false) = (&call.having, func == AggFunc::CountDistinct) {
@@ -1488,7 +1573,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
     /// An aggregate inside `having`: one per distinct key.
     fn group_aggregate(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
-        if call.distinct || call.filter.is_some() || call.having.is_some() || call.over.is_some() {
+        if call.distinct.is_some() || call.filter.is_some() || call.having.is_some() || call.over.is_some() {
             self.errors.push(CheckError::invalid(
                 "inside `having`, aggregates are plain",
                 span,
@@ -1597,7 +1682,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         let (min, max) = if f == "share" { (2, 2) } else { (1, 1) };
         self.arity(call, min, max)?;
-        if call.distinct || call.filter.is_some() || call.having.is_some() {
+        if call.distinct.is_some() || call.filter.is_some() || call.having.is_some() {
             self.errors.push(CheckError::invalid(
                 format!("`{f}` takes no `distinct`, `where` or `having`"),
                 span,
@@ -1780,7 +1865,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
         if bands.len() != t.bands.len() {
             return None;
         }
-        if !tiers::validate(&bounds, self.errors) {
+        let unit = match (&of, base.ty) {
+            (Some(_), _) | (None, Ty::Known(Type::Ratio)) => tiers::EdgeUnit::Percent,
+            (None, Ty::Known(Type::Money)) => tiers::EdgeUnit::Money(&self.settings.currency),
+            _ => tiers::EdgeUnit::Number,
+        };
+        if !tiers::validate(&bounds, unit, self.errors) {
             return None;
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
@@ -1807,6 +1897,50 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let v = crate::eval::eval_constant(&t.expr, &self.param_table(), 0).ok()?;
         Some((t.expr, v.num()))
     }
+}
+
+/// The error for a reference `via` to `i`, which is already being resolved on
+/// `path`: the loop is `i` and everything resolved since. `help` gets the
+/// names of the first and last members.
+///
+/// A loop through `prev(x)` is legal (it reads the previous period), but
+/// without a default `prev(x)` takes its unit from `x`, which is not known yet:
+/// that `prev` is reported instead.
+fn cycle_error<'n>(
+    path: &[(usize, Via)],
+    i: usize,
+    via: Via,
+    name: impl Fn(usize) -> &'n Ident,
+    help: impl FnOnce(&str, &str) -> String,
+) -> CheckError {
+    let start = path.iter().position(|(j, _)| *j == i).expect("a name in progress is on the path");
+    // Member k uses member k + 1 through `edges[k]`; the last edge, `via`,
+    // closes the loop back to `i`.
+    let members: Vec<usize> = path[start..].iter().map(|(j, _)| *j).collect();
+    let edges: Vec<Via> = path[start + 1..].iter().map(|(_, v)| *v).chain(std::iter::once(via)).collect();
+    if let Some(k) = edges.iter().position(|e| matches!(e, Via::Prev(_))) {
+        let target = name(members[(k + 1) % members.len()]).as_str();
+        let user = name(members[k]).as_str();
+        return CheckError::invalid(
+            format!("`prev({target})` needs a default here"),
+            edges[k].span().expect("a `prev` edge has a span"),
+            if user == target {
+                format!("`{target}` is defined with this `prev`")
+            } else {
+                format!("`{target}` needs `{user}`, which uses this `prev`")
+            },
+            Some(format!(
+                "write `prev({target}, 0)` (`0 CNY` for money): the default is the value before the first period \
+                 and gives `prev` its unit"
+            )),
+        );
+    }
+    let names: Vec<&str> = members.iter().map(|j| name(*j).as_str()).collect();
+    // Every member after the first was reached through a reference (never
+    // `Start`; the name is labelled if it were).
+    let refs: Vec<Span> = members.iter().zip(&edges).map(|(j, e)| e.span().unwrap_or(name(*j).span)).collect();
+    let help = help(names[0], names[names.len() - 1]);
+    super::errors::cycle(&names, &refs, help)
 }
 
 fn compatible(a: Type, b: Type) -> bool {

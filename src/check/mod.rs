@@ -12,7 +12,7 @@ mod plan;
 mod settings;
 mod tiers;
 
-pub use errors::{did_you_mean, CheckError};
+pub use errors::{closest, did_you_mean, CheckError};
 pub use plan::*;
 
 use crate::syntax::ast::{self, Item, PlanFile};
@@ -32,7 +32,7 @@ pub fn check(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckE
     let mut errors = Vec::new();
     let decls = Declarations::collect(file, &mut errors);
     let settings = settings::read(decls.header, &mut errors);
-    let tables = collect_tables(&decls.tables, &mut errors);
+    let tables = collect_tables(&decls.tables, decls.header.map(|h| h.name.span), &mut errors);
     let Some((participants, events, lookups)) = tables else {
         return Err(errors);
     };
@@ -154,11 +154,17 @@ fn declare(name: &Ident, spans: &mut HashMap<String, Span>, errors: &mut Vec<Che
 
 fn collect_tables(
     decls: &[&ast::TableDecl],
+    plan_name: Option<Span>,
     errors: &mut Vec<CheckError>,
 ) -> Option<(TableSchema, TableSchema, Vec<TableSchema>)> {
+    const KINDS: [(&str, TableKind); 3] =
+        [("participants", TableKind::Participants), ("lookup", TableKind::Lookup), ("events", TableKind::Events)];
     let mut participants: Option<TableSchema> = None;
     let mut events: Option<TableSchema> = None;
     let mut lookups: Vec<TableSchema> = Vec::new();
+    // Kinds of table declared but rejected (already reported): their absence is
+    // not reported again.
+    let mut invalid: Vec<TableKind> = Vec::new();
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for t in decls {
         if let Some(first) = seen.get(t.name.as_str()) {
@@ -170,22 +176,27 @@ fn collect_tables(
             continue;
         }
         seen.insert(t.name.as_str(), t.name.span);
-        let kind = match t.kind.as_str() {
-            "participants" => TableKind::Participants,
-            "lookup" => TableKind::Lookup,
-            "events" => TableKind::Events,
-            other => {
-                errors.push(CheckError::Unknown {
-                    what: "kind of table",
-                    name: other.to_string(),
-                    span: t.kind.span.into(),
-                    help: did_you_mean(other, ["participants", "lookup", "events"])
-                        .or_else(|| Some("a table is `participants`, `lookup` or `events`".into())),
-                });
-                continue;
-            }
+        let Some(kind) = KINDS.iter().find(|(n, _)| *n == t.kind.as_str()).map(|(_, k)| *k) else {
+            let other = t.kind.as_str();
+            let guess = closest(other, KINDS.iter().map(|(n, _)| *n));
+            // A misspelt kind is the kind it is closest to; failing that, only
+            // an events table has a date column (`on ...`).
+            let meant = guess.and_then(|g| KINDS.iter().find(|(n, _)| *n == g).map(|(_, k)| *k));
+            invalid.extend(meant.or(t.date.as_ref().map(|_| TableKind::Events)));
+            errors.push(CheckError::Unknown {
+                what: "kind of table",
+                name: other.to_string(),
+                span: t.kind.span.into(),
+                help: guess
+                    .map(|g| format!("did you mean `{g}`?"))
+                    .or_else(|| Some("a table is `participants`, `lookup` or `events`".into())),
+            });
+            continue;
         };
-        let Some(schema) = table_schema(t, kind, errors) else { continue };
+        let Some(schema) = table_schema(t, kind, errors) else {
+            invalid.push(kind);
+            continue;
+        };
         let slot = match kind {
             TableKind::Participants => &mut participants,
             TableKind::Events => &mut events,
@@ -205,22 +216,19 @@ fn collect_tables(
             *slot = Some(schema);
         }
     }
-    let whole = Span::new(0, 0);
-    if participants.is_none() {
-        errors.push(CheckError::invalid(
-            "the plan declares no `participants` table",
-            whole,
-            "expected a participants table",
-            Some("declare who is paid: `participants roster by participant { participant: text ... }`".into()),
-        ));
+    if participants.is_none() && !invalid.contains(&TableKind::Participants) {
+        errors.push(CheckError::Missing {
+            message: "the plan declares no `participants` table".into(),
+            span: plan_name.map(Into::into),
+            help: Some("declare who is paid: `participants roster by participant { participant: text ... }`".into()),
+        });
     }
-    if events.is_none() {
-        errors.push(CheckError::invalid(
-            "the plan declares no `events` table",
-            whole,
-            "expected an events table",
-            Some("declare the transactions: `events sales by rep on date { ... }`".into()),
-        ));
+    if events.is_none() && !invalid.contains(&TableKind::Events) {
+        errors.push(CheckError::Missing {
+            message: "the plan declares no `events` table".into(),
+            span: plan_name.map(Into::into),
+            help: Some("declare the transactions: `events sales by rep on date { ... }`".into()),
+        });
     }
     Some((participants?, events?, lookups))
 }
@@ -255,7 +263,7 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
                 "only text columns can be optional",
                 c.span,
                 "an empty cell here would have no value",
-                Some(format!("remove the `?`; write 0 in the data where a {} is zero", ty.name())),
+                Some(format!("remove the `?`; {}", fill_in(ty))),
             ));
             ok = false;
         }
@@ -327,4 +335,15 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
         return None;
     }
     Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, span: t.name.span })
+}
+
+/// What to write in the data instead of leaving a required cell empty.
+fn fill_in(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Money => "write 0 in the data where an amount is zero",
+        ColumnType::Integer | ColumnType::Decimal => "write 0 in the data where a number is zero",
+        ColumnType::Percent => "write 0% in the data where a percentage is zero",
+        ColumnType::Bool => "write `false` in the data where a flag is not set",
+        ColumnType::Date | ColumnType::Text => "give every row a value",
+    }
 }

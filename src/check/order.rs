@@ -8,6 +8,7 @@
 use super::errors::CheckError;
 use super::expr::DepKind;
 use super::plan::{CellDef, Stage};
+use miette::LabeledSpan;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 pub fn stages(
@@ -42,8 +43,8 @@ pub fn stages(
                 match kind {
                     DepKind::Prev => recursive = true,
                     DepKind::AllPeriods => errors.push(CheckError::Cycle {
-                        name: cells[m].name.clone(),
-                        span: cells[m].span.into(),
+                        message: format!("`{}` depends on itself", cells[m].name),
+                        labels: vec![LabeledSpan::at(cells[m].span, format!("`{}` is defined here", cells[m].name))],
                         help: format!(
                             "`{}` needs `{}` over the whole year, which needs `{}` back",
                             cells[m].name, cells[*to].name, cells[m].name
@@ -69,8 +70,8 @@ pub fn stages(
             if remaining.len() == before {
                 for &m in &remaining {
                     errors.push(CheckError::Cycle {
-                        name: cells[m].name.clone(),
-                        span: cells[m].span.into(),
+                        message: format!("`{}` depends on itself", cells[m].name),
+                        labels: vec![LabeledSpan::at(cells[m].span, format!("`{}` is defined here", cells[m].name))],
                         help: "these definitions need each other in the same period; break the loop with `prev(...)`"
                             .into(),
                     });

@@ -1,6 +1,6 @@
 //! The plan header: name, version, currency, periods and the rounding rule.
 
-use super::errors::{did_you_mean, CheckError};
+use super::errors::{closest, did_you_mean, CheckError};
 use super::plan::{Calendar, Grain, Period, Rounding, RoundingMode};
 use crate::syntax::ast::{Header, Setting, SettingArg};
 use crate::syntax::Span;
@@ -38,7 +38,11 @@ pub fn read(header: Option<&Header>, errors: &mut Vec<CheckError>) -> Settings {
             rounding,
         };
     };
+    // Settings named but not read: misspelt (`currancy`) or run into another
+    // setting's line. Their absence is not reported again.
+    let mut named: Vec<&str> = Vec::new();
     for s in &header.settings {
+        named.extend(extra_args(s, errors));
         match s.key.as_str() {
             "version" => version = text_arg(s, errors),
             "currency" => {
@@ -105,30 +109,42 @@ pub fn read(header: Option<&Header>, errors: &mut Vec<CheckError>) -> Settings {
                     }
                 }
             }
-            other => errors.push(CheckError::Unknown {
-                what: "setting",
-                name: other.to_string(),
-                span: s.key.span.into(),
-                help: did_you_mean(other, KNOWN).or_else(|| Some(format!("the settings are {}", list(&KNOWN)))),
-            }),
+            other => {
+                let guess = closest(other, KNOWN);
+                named.extend(guess);
+                errors.push(CheckError::Unknown {
+                    what: "setting",
+                    name: other.to_string(),
+                    span: s.key.span.into(),
+                    help: guess
+                        .map(|g| format!("did you mean `{g}`?"))
+                        .or_else(|| Some(format!("the settings are {}", list(&KNOWN)))),
+                })
+            }
         }
     }
-    let missing = |what: &str, example: &str, errors: &mut Vec<CheckError>| {
+    named.extend(header.settings.iter().map(|s| s.key.as_str()));
+    let required = [
+        ("currency", "currency CNY", currency.is_some()),
+        ("period", "period quarter", grain.is_some()),
+        ("year", "year 2024", year.is_some()),
+    ];
+    let missing: Vec<(&str, &str)> =
+        required.iter().filter(|(n, _, set)| !set && !named.contains(n)).map(|(n, e, _)| (*n, *e)).collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let examples: Vec<String> = missing.iter().map(|(_, e)| format!("`{e}`")).collect();
+        let help = if missing.len() == 1 {
+            format!("add {} to the header", examples[0])
+        } else {
+            format!("add {} to the header, each on its own line", and_list(&examples))
+        };
         errors.push(CheckError::invalid(
-            format!("the plan header has no `{what}`"),
+            format!("the plan header has no {}", or_list(&names)),
             header.name.span,
             "in this plan",
-            Some(format!("add `{example}` to the header")),
-        ))
-    };
-    if currency.is_none() && !header.settings.iter().any(|s| s.key.as_str() == "currency") {
-        missing("currency", "currency CNY", errors);
-    }
-    if grain.is_none() && !header.settings.iter().any(|s| s.key.as_str() == "period") {
-        missing("period", "period quarter", errors);
-    }
-    if year.is_none() && !header.settings.iter().any(|s| s.key.as_str() == "year") {
-        missing("year", "year 2024", errors);
+            Some(help),
+        ));
     }
     Settings {
         name: header.name.node.clone(),
@@ -150,6 +166,55 @@ pub fn unknown_mode(word: &str, span: Span) -> CheckError {
         name: word.to_string(),
         span: span.into(),
         help: did_you_mean(word, names.iter().copied()).or_else(|| Some(format!("the modes are {}", list(&names)))),
+    }
+}
+
+/// Reports the values past the last one `s` takes, if any, and returns the
+/// setting names among them (`currency CNY period quarter` names `period`).
+fn extra_args<'h>(s: &'h Setting, errors: &mut Vec<CheckError>) -> Vec<&'h str> {
+    let (max, takes) = match s.key.as_str() {
+        "version" | "currency" | "period" | "year" => (1, "one value"),
+        "rounding" => (2, "one or two values"),
+        _ => return Vec::new(),
+    };
+    let extra = &s.args[max.min(s.args.len())..];
+    let (Some(first), Some(last)) = (extra.first(), extra.last()) else { return Vec::new() };
+    let words: Vec<&str> = extra
+        .iter()
+        .filter_map(|a| match &a.node {
+            SettingArg::Word(w) => KNOWN.iter().copied().find(|k| k == w),
+            _ => None,
+        })
+        .collect();
+    let label = match words.first() {
+        Some(w) => format!("`{w}` starts another setting"),
+        None if extra.len() == 1 => "an extra value".to_string(),
+        None => "extra values".to_string(),
+    };
+    errors.push(CheckError::invalid(
+        format!("`{}` takes {takes}", s.key.as_str()),
+        first.span.to(last.span),
+        label,
+        Some("write one setting per line".into()),
+    ));
+    words
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    join_last(items, "or")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    join_last(items, "and")
+}
+
+fn join_last(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
     }
 }
 

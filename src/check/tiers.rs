@@ -9,9 +9,59 @@ use super::errors::CheckError;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 
-/// Checks band edges (already evaluated); reports every problem found.
-pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<CheckError>) -> bool {
+/// How band edges are written in the plan, to show them the same way.
+#[derive(Debug, Clone, Copy)]
+pub enum EdgeUnit<'a> {
+    /// Percentages: edges of percent-of-amount bands (`of Q`) or of a ratio base.
+    Percent,
+    /// Amounts in the plan currency.
+    Money(&'a str),
+    Number,
+}
+
+/// An edge as the plan would write it: `110%`, `20,000 CNY`, `1,500`.
+pub fn edge(v: Decimal, unit: EdgeUnit) -> String {
+    match unit {
+        EdgeUnit::Percent => format!("{}%", grouped((v * Decimal::ONE_HUNDRED).normalize())),
+        EdgeUnit::Money(currency) => {
+            // Cents as cents: 22,000.50 rather than 22,000.5.
+            let mut v = v.normalize();
+            if v.scale() == 1 {
+                v.rescale(2);
+            }
+            format!("{} {currency}", grouped(v))
+        }
+        EdgeUnit::Number => grouped(v.normalize()),
+    }
+}
+
+/// `v` with thousands grouped: `20,000`, `1,234.5`, `-0.25`; no trailing zeros
+/// beyond the ones `v` keeps.
+fn grouped(v: Decimal) -> String {
+    let plain = v.to_string();
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::from(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Checks band edges (already evaluated); reports every problem found. A
+/// reversed band is reported alone, not again as a gap or overlap with its
+/// neighbours.
+pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], unit: EdgeUnit, errors: &mut Vec<CheckError>) -> bool {
     let before = errors.len();
+    let show = |v: Decimal| edge(v, unit);
+    let reversed: Vec<bool> = bands.iter().map(|(from, to, _)| to.is_some_and(|to| to <= *from)).collect();
     let tiers_error =
         |message: String, span: Span, label: &str, other: Option<(Span, &str)>, help: &str| CheckError::Tiers {
             message,
@@ -24,7 +74,7 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<Che
     for (i, (from, to, span)) in bands.iter().enumerate() {
         match to {
             Some(to) if to <= from => errors.push(tiers_error(
-                format!("band ends at {to}, not above where it starts ({from})"),
+                format!("band ends at {}, not above where it starts ({})", show(*to), show(*from)),
                 *span,
                 "empty or reversed band",
                 None,
@@ -39,12 +89,19 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<Che
             )),
             _ => {}
         }
+        if reversed[i] || i.checked_sub(1).is_some_and(|j| reversed[j]) {
+            continue;
+        }
         if let (Some(prev), Some(prev_to)) =
             (i.checked_sub(1).map(|j| &bands[j]), i.checked_sub(1).and_then(|j| bands[j].1))
         {
             if *from < prev_to {
                 errors.push(tiers_error(
-                    format!("bands overlap: this one starts at {from}, the one before ends at {prev_to}"),
+                    format!(
+                        "bands overlap: this one starts at {}, the one before ends at {}",
+                        show(*from),
+                        show(prev_to)
+                    ),
                     *span,
                     "overlaps the band before",
                     Some((prev.2, "the band before")),
@@ -52,7 +109,7 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<Che
                 ));
             } else if *from > prev_to {
                 errors.push(tiers_error(
-                    format!("gap between bands: nothing covers {prev_to} to {from}"),
+                    format!("gap between bands: nothing covers {} to {}", show(prev_to), show(*from)),
                     *span,
                     "starts after the band before ends",
                     Some((prev.2, "the band before")),
@@ -62,4 +119,21 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], errors: &mut Vec<Che
         }
     }
     errors.len() == before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_are_written_as_in_the_plan() {
+        assert_eq!(edge(Decimal::new(110, 2), EdgeUnit::Percent), "110%");
+        assert_eq!(edge(Decimal::new(9, 1), EdgeUnit::Percent), "90%");
+        assert_eq!(edge(Decimal::new(125, 3), EdgeUnit::Percent), "12.5%");
+        assert_eq!(edge(Decimal::new(2000000, 2), EdgeUnit::Money("CNY")), "20,000 CNY");
+        assert_eq!(edge(Decimal::new(12345675, 1), EdgeUnit::Number), "1,234,567.5");
+        assert_eq!(edge(Decimal::new(-1500, 0), EdgeUnit::Number), "-1,500");
+        assert_eq!(edge(Decimal::ZERO, EdgeUnit::Money("CNY")), "0 CNY");
+        assert_eq!(edge(Decimal::new(2200050, 2), EdgeUnit::Money("CNY")), "22,000.50 CNY");
+    }
 }

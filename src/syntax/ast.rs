@@ -215,7 +215,8 @@ pub enum ExprKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     pub func: Ident,
-    pub distinct: bool,
+    /// Where `distinct` is written, if it is.
+    pub distinct: Option<Span>,
     pub args: Vec<Expr>,
     pub filter: Option<Box<Expr>>,
     pub having: Option<Box<Expr>>,

@@ -5,15 +5,67 @@ use thiserror::Error;
 
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq, Eq)]
 pub enum SyntaxError {
-    #[error("syntax error: expected {expected}")]
-    #[diagnostic(code(comp::syntax), help("see docs/language.md for the forms a plan file can take"))]
-    Unexpected {
+    /// The general case: what could have come here, and what did.
+    #[error("expected {expected}")]
+    #[diagnostic(code(comp::syntax))]
+    Expected {
         expected: String,
-        #[label("expected {expected} here")]
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[help]
+        help: String,
+    },
+    /// The file ends (or a new line starts) inside a `{` or `(`.
+    #[error("expected `{close}`: {what} is not closed")]
+    #[diagnostic(code(comp::syntax))]
+    Unclosed {
+        close: String,
+        open: String,
+        what: String,
+        #[label("this `{open}` is never closed")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    /// A closing bracket with nothing to close.
+    #[error("unexpected `{token}`")]
+    #[diagnostic(code(comp::syntax))]
+    Stray {
+        token: String,
+        open: String,
+        #[label("no `{open}` to close")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    #[error("`{word}` is a reserved word")]
+    #[diagnostic(code(comp::syntax))]
+    Reserved {
+        word: String,
+        #[label("cannot be a name")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    #[error("`=` is not a comparison; write `==`")]
+    #[diagnostic(
+        code(comp::syntax),
+        help("`=` gives a name its value (`value C = ...`); `==` compares (`role == \"rep\"`)")
+    )]
+    SingleEquals {
+        #[label("use `==` to compare")]
         span: SourceSpan,
     },
-    #[error("syntax error: {message}")]
-    #[diagnostic(code(comp::syntax))]
+    #[error("text is not closed: no `\"` before the end of the line")]
+    #[diagnostic(code(comp::syntax), help("add the closing `\"`; a text cannot run over two lines"))]
+    UnclosedText {
+        #[label("this text has no closing `\"`")]
+        span: SourceSpan,
+    },
+    /// pest's own errors: its call or stack limit reached.
+    #[error("{message}")]
+    #[diagnostic(code(comp::syntax), help("split long or deeply nested formulas into named values"))]
     Other {
         message: String,
         #[label("here")]
@@ -52,10 +104,12 @@ pub enum SyntaxError {
         #[label("the file goes past the limit here")]
         span: SourceSpan,
     },
-    #[error("name too long")]
-    #[diagnostic(code(comp::limits::name), help("names may be at most {limit} bytes"))]
+    #[error("name is {len} bytes; the limit is {limit}")]
+    #[diagnostic(code(comp::limits::name), help("shorten it; a comment (`// ...`) can say more"))]
     NameTooLong {
+        len: usize,
         limit: usize,
+        /// The name's first bytes only: the whole name would not fit on a screen.
         #[label("this name")]
         span: SourceSpan,
     },

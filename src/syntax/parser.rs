@@ -2,6 +2,7 @@
 //! AST. pest's concrete tree does not leave this module.
 
 use super::ast::*;
+use super::diagnose::{diagnose, Class, Expected};
 use super::errors::SyntaxError;
 use super::limits;
 use super::span::{Ident, Span, Spanned};
@@ -33,6 +34,25 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::neg))
 });
 
+/// Runs the grammar from `rule`. On failure the parse runs again with pest's
+/// error detail on, which tracks the literal tokens tried (`=`, `}`) as well as
+/// rules, so the error can name them. Tracking halves parsing speed, so it is
+/// off until the first error; the setting is global and, once on, stays on
+/// (a parse running at the same time is only slower, never different).
+fn run(rule: Rule, source: &str) -> Result<Pairs<'_, Rule>, SyntaxError> {
+    CompParser::parse(rule, source).map_err(|err| {
+        if err.parse_attempts().is_some() {
+            return convert_error(source, err);
+        }
+        static DETAIL: std::sync::Once = std::sync::Once::new();
+        DETAIL.call_once(|| pest::set_error_detail(true));
+        match CompParser::parse(rule, source) {
+            Err(detailed) => convert_error(source, detailed),
+            Ok(_) => convert_error(source, err),
+        }
+    })
+}
+
 /// Parses a whole plan file.
 ///
 /// ```
@@ -41,7 +61,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// ```
 pub fn parse(source: &str) -> Result<PlanFile, Vec<SyntaxError>> {
     limits::check_source(source)?;
-    let mut pairs = CompParser::parse(Rule::file, source).map_err(|e| vec![convert_error(e)])?;
+    let mut pairs = run(Rule::file, source).map_err(|e| vec![e])?;
     let file = pairs.next().expect("the file rule always produces one pair");
     let mut builder = Builder { errors: Vec::new() };
     let items = file.into_inner().filter(|p| p.as_rule() != Rule::EOI).map(|p| builder.item(p)).collect();
@@ -55,7 +75,7 @@ pub fn parse(source: &str) -> Result<PlanFile, Vec<SyntaxError>> {
 /// Parses one expression on its own (used by tests and `--set`).
 pub fn parse_expr(source: &str) -> Result<Expr, Vec<SyntaxError>> {
     limits::check_source(source)?;
-    let mut pairs = CompParser::parse(Rule::expr_only, source).map_err(|e| vec![convert_error(e)])?;
+    let mut pairs = run(Rule::expr_only, source).map_err(|e| vec![e])?;
     let pair = pairs.next().expect("expr_only produces one pair");
     let mut builder = Builder { errors: Vec::new() };
     let expr = builder.expr(pair.into_inner().next().expect("expr_only holds an expr"));
@@ -338,13 +358,13 @@ impl Builder {
     fn call(&mut self, pair: Pair<Rule>) -> Call {
         let mut inner = pair.into_inner();
         let func = ident(inner.next().unwrap());
-        let mut call = Call { func, distinct: false, args: Vec::new(), filter: None, having: None, over: None };
+        let mut call = Call { func, distinct: None, args: Vec::new(), filter: None, having: None, over: None };
         for p in inner {
             match p.as_rule() {
                 Rule::call_args => {
                     for a in p.into_inner() {
                         match a.as_rule() {
-                            Rule::distinct => call.distinct = true,
+                            Rule::distinct => call.distinct = Some(span(&a)),
                             Rule::expr => call.args.push(self.expr(a)),
                             Rule::filter => call.filter = Some(Box::new(self.expr(a.into_inner().nth(1).unwrap()))),
                             Rule::having => call.having = Some(Box::new(self.expr(a.into_inner().nth(1).unwrap()))),
@@ -463,49 +483,81 @@ impl Builder {
     }
 }
 
-/// Turns pest's error into one that names what was expected in words.
-fn convert_error(err: pest::error::Error<Rule>) -> SyntaxError {
+/// Turns pest's error into one that says what is wrong in words: what the
+/// grammar tried at the furthest position it reached (rules, and literal tokens
+/// when error detail is on), handed to [`diagnose`] with the source.
+fn convert_error(source: &str, err: pest::error::Error<Rule>) -> SyntaxError {
     use pest::error::{ErrorVariant, InputLocation};
-    let (start, end) = match err.location {
-        InputLocation::Pos(p) => (p, p),
-        InputLocation::Span((s, e)) => (s, e),
+    let rule_pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
     };
-    let span = Span::new(start, end.max(start));
-    match err.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut expected: Vec<&'static str> = positives.iter().filter_map(describe_rule).collect();
-            expected.sort_unstable();
-            expected.dedup();
-            SyntaxError::Unexpected { expected: join_expected(&expected), span: span.into() }
+    let positives = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { message } => {
+            return SyntaxError::Other { message: message.clone(), span: Span::new(rule_pos, rule_pos).into() };
         }
-        ErrorVariant::CustomError { message } => SyntaxError::Other { message, span: span.into() },
+    };
+    let mut from_rules = Expected::default();
+    positives.iter().for_each(|r| expect_rule(&mut from_rules, *r));
+    // Literal tokens are tracked at their own furthest position, often past the
+    // rules' (`value C sum(...)`: the rule `definition` failed at `value`, the
+    // token `=` at `sum`). The furthest wins; at the same place both count.
+    let mut from_tokens = Expected::default();
+    let mut token_pos = 0;
+    if let Some(attempts) = err.parse_attempts() {
+        token_pos = attempts.max_position;
+        for t in attempts.expected_tokens() {
+            // Character ranges (`0..9`) and built-in rules (`XID_START`) are
+            // parts of rules, which the rules describe better.
+            let text = t.to_string();
+            let range = text.chars().count() == 4 && text.chars().skip(1).take(2).all(|c| c == '.');
+            if text != "BUILTIN_RULE" && !range {
+                from_tokens.token(&text);
+            }
+        }
     }
+    let (pos, expected) = if from_tokens.is_empty() || token_pos < rule_pos {
+        (rule_pos, from_rules)
+    } else if token_pos == rule_pos {
+        positives.iter().for_each(|r| expect_rule(&mut from_tokens, *r));
+        (token_pos, from_tokens)
+    } else {
+        (token_pos, from_tokens)
+    };
+    diagnose(source, pos, &expected)
 }
 
-fn join_expected(items: &[&str]) -> String {
-    match items {
-        [] => "something else".to_string(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
-}
-
-fn describe_rule(rule: &Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::EOI => "end of file",
-        Rule::item | Rule::plan_block | Rule::table_block | Rule::param_decl | Rule::section_block => {
-            "a declaration (`plan`, `events`, `param`, `value`, `payout`, ...)"
-        }
-        Rule::definition | Rule::def_kind | Rule::kw_value | Rule::kw_payout | Rule::kw_info => {
-            "a definition (`value`, `payout` or `info`)"
-        }
-        Rule::expr | Rule::primary | Rule::literal | Rule::call | Rule::path | Rule::if_expr | Rule::tiers_expr => {
-            "an expression"
-        }
-        Rule::prefix | Rule::neg | Rule::not => "an expression",
+/// What a rule pest tried means, as a class or the literal token it is.
+fn expect_rule(e: &mut Expected, rule: Rule) {
+    let class = match rule {
+        Rule::EOI => Class::End,
+        Rule::item | Rule::table_block => Class::Declaration,
+        Rule::plan_block | Rule::kw_plan => return e.token("plan"),
+        Rule::param_decl | Rule::kw_param => return e.token("param"),
+        Rule::section_block | Rule::kw_section => return e.token("section"),
+        Rule::definition | Rule::def_kind | Rule::kw_value => return e.token("value"),
+        Rule::kw_payout => return e.token("payout"),
+        Rule::kw_info => return e.token("info"),
+        Rule::ident | Rule::table_kind => Class::Name,
+        Rule::expr
+        | Rule::primary
+        | Rule::prefix
+        | Rule::neg
+        | Rule::not
+        | Rule::literal
+        | Rule::call
+        | Rule::call_args
+        | Rule::path
+        | Rule::if_expr
+        | Rule::tiers_expr
+        | Rule::band_bound
+        | Rule::number
+        | Rule::percent
+        | Rule::money
+        | Rule::date
+        | Rule::boolean => Class::Expression,
         Rule::infix
-        | Rule::or
-        | Rule::and
         | Rule::eq
         | Rule::ne
         | Rule::lt
@@ -515,32 +567,36 @@ fn describe_rule(rule: &Rule) -> Option<&'static str> {
         | Rule::add
         | Rule::sub
         | Rule::mul
-        | Rule::div => "an operator",
-        Rule::ident | Rule::table_kind => "a name",
-        Rule::number => "a number",
-        Rule::percent => "a percentage",
-        Rule::money => "an amount of money",
-        Rule::string => "a quoted text",
-        Rule::date => "a date",
-        Rule::setting => "a setting (`version`, `currency`, `period`, `year`, `rounding`)",
-        Rule::column => "a column (`name: type`)",
-        Rule::band => "a band (`0% to 100% : 3%` or `130% and above : 7%`)",
-        Rule::band_bound => "a band edge",
-        Rule::open_end => "`and above`",
-        Rule::period_entry => "a period value (`Q1: 20%`)",
-        Rule::call_args => "arguments",
-        Rule::filter | Rule::kw_where => "`where`",
-        Rule::having | Rule::kw_having => "`having`",
-        Rule::over | Rule::kw_over => "`over`",
-        Rule::kw_by => "`by`",
-        Rule::kw_on => "`on`",
-        Rule::kw_of => "`of`",
-        Rule::kw_to => "`to`",
-        Rule::kw_then => "`then`",
-        Rule::kw_else => "`else`",
-        Rule::optional_mark => "`?`",
-        _ => return None,
-    })
+        | Rule::div => Class::Operator,
+        Rule::or | Rule::kw_or => return e.token("or"),
+        Rule::and | Rule::kw_and => return e.token("and"),
+        Rule::string => Class::Text,
+        Rule::setting => Class::Setting,
+        Rule::column => Class::Column,
+        Rule::band => Class::Band,
+        Rule::period_entry => Class::PeriodValue,
+        Rule::open_end => return e.token("and"),
+        Rule::kw_above => return e.token("above"),
+        Rule::filter | Rule::kw_where => return e.token("where"),
+        Rule::having | Rule::kw_having => return e.token("having"),
+        Rule::over | Rule::kw_over => return e.token("over"),
+        Rule::distinct | Rule::kw_distinct => return e.token("distinct"),
+        Rule::kw_by => return e.token("by"),
+        Rule::kw_on => return e.token("on"),
+        Rule::kw_of => return e.token("of"),
+        Rule::kw_to => return e.token("to"),
+        Rule::kw_if => return e.token("if"),
+        Rule::kw_then => return e.token("then"),
+        Rule::kw_else => return e.token("else"),
+        Rule::kw_not => return e.token("not"),
+        Rule::kw_tiers => return e.token("tiers"),
+        Rule::kw_true => return e.token("true"),
+        Rule::kw_false => return e.token("false"),
+        Rule::optional_mark => return e.token("?"),
+        Rule::string_inner => return e.token("\""),
+        _ => return,
+    };
+    e.class(class);
 }
 
 impl FromStr for PlanFile {
