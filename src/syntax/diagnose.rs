@@ -26,7 +26,7 @@ pub const RESERVED: [&str; 17] = [
 ];
 
 /// Where the language is described, for errors with no better help.
-const TOUR: &str = "see the language tour in README.md";
+const TOUR: &str = "see docs/language.md for how each construct is written";
 
 /// A kind of thing the grammar would have accepted, in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
