@@ -252,14 +252,32 @@ pub(crate) fn header_positions(
         ));
         return None;
     }
+    // Where each name is in the header (looked up, not searched: a plan's table
+    // and a file's header can both be wide).
+    let mut fields: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, h) in header_names.iter().enumerate() {
+        fields.entry(h.as_str()).or_default().push(i);
+    }
     // Header fields that name no column of the schema: a missing column may be
     // one of them, misspelt.
+    let declared: hashbrown::HashSet<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
     let unclaimed: Vec<usize> =
-        (0..header_names.len()).filter(|&i| schema.columns.iter().all(|c| c.name != header_names[i])).collect();
+        (0..header_names.len()).filter(|&i| !declared.contains(header_names[i].as_str())).collect();
     let mut positions = Vec::with_capacity(schema.columns.len());
+    let before = errors.len();
     for c in &schema.columns {
-        if let Some(i) = header_names.iter().position(|h| *h == c.name) {
-            positions.push(i);
+        if errors.len() - before >= MAX_ERRORS {
+            stop(errors);
+            return None;
+        }
+        if let Some(found) = fields.get(c.name.as_str()) {
+            // The same column twice: which one holds the values is anyone's guess.
+            if let Some(&again) = found.get(1) {
+                let message = format!("`{shown}` has two columns `{}`", c.name);
+                let help = format!("keep one column `{}`: rename or remove the other", c.name);
+                errors.push(located(shown, path, 1, 0, At::Field(again), message, "again here".into(), Some(help)));
+            }
+            positions.push(found[0]);
             continue;
         }
         let message = format!("`{shown}` has no column `{}`", c.name);
@@ -282,7 +300,7 @@ pub(crate) fn header_positions(
         };
         errors.push(located(shown, path, 1, 0, at, message, label, Some(help)));
     }
-    (positions.len() == schema.columns.len()).then_some(positions)
+    (errors.len() == before).then_some(positions)
 }
 
 /// The unclaimed header field most like `column`, if one is close, and whether
