@@ -137,3 +137,24 @@ fn arithmetic_errors_name_the_rule_participant_and_period() {
     let csv = run("quota_zero", &guarded).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(csv.contains("R02,2024-Q1,commission,4440.02\nR02,2024-Q1,target_bonus,0.00\n"), "{csv}");
 }
+
+/// A row too long to show whole (an id of 100,000 bytes, 70,000 tabs) is
+/// still reported at its file and line, shown in part, without a panic.
+#[test]
+fn a_very_long_row_is_located() {
+    let data = tempfile::tempdir().unwrap();
+    for table in ["roster", "quotas"] {
+        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
+        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
+    }
+    let sales = format!(
+        "id,date,rep,new_customer,collected\nS1,2024-01-15,R01,true,25000.00\n{},2024-02-10,R02,false,abc\n{}S3,2024-02-10,R02,false,abc\n",
+        "S".repeat(100_000),
+        "\t".repeat(70_000)
+    );
+    std::fs::write(data.path().join("sales.csv"), sales).unwrap();
+    let stderr = fails_without_output(data.path().to_str().unwrap(), false);
+    assert!(stderr.contains("sales.csv:3:") && stderr.contains("sales.csv:4:"), "{stderr}");
+    assert!(stderr.contains("not an amount, further on (the line is longer than 64 KiB)"), "{stderr}");
+    assert!(stderr.len() < 5_000, "{stderr}");
+}

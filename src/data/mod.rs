@@ -638,10 +638,17 @@ pub(crate) fn located(
 
 impl Line {
     /// An error on this line.
-    pub(crate) fn error(self, shown: &str, at: At, message: String, label: String, help: Option<String>) -> DataError {
+    pub(crate) fn error(
+        self,
+        shown: &str,
+        at: At,
+        message: String,
+        mut label: String,
+        help: Option<String>,
+    ) -> DataError {
         let Line { number, start, mut text } = self;
         let fields = source::field_ranges(&text);
-        let span = match at {
+        let mut span = match at {
             At::Row => Some((0, text.len())),
             At::Field(i) => fields.get(i).copied(),
             At::Fields(from, to) => fields.get(from).zip(fields.get(to)).map(|(a, b)| (a.0, b.1)),
@@ -649,6 +656,12 @@ impl Line {
                 offset.checked_sub(start).filter(|&s| s < text.len()).map(|s| (s, (s + len).min(text.len())))
             }
         };
+        if span.is_none() && text.len() as u64 >= source::MAX_LINE_BYTES {
+            // Past the part of a very long line that was read back: point at
+            // its end, so that the file, line and column are still shown.
+            span = Some((text.len(), text.len()));
+            label = format!("{label}, further on (the line is longer than {} KiB)", source::MAX_LINE_BYTES / 1024);
+        }
         if matches!(span, Some((s, e)) if s == e && s == text.len()) {
             // miette draws nothing for an empty span at the end of a line: give
             // the caret a blank to point at.

@@ -48,7 +48,7 @@ pub(crate) struct Line {
 }
 
 /// At most this much of a line is shown.
-const MAX_LINE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 impl Line {
     /// The line of `path` on which a record starts, from the csv crate's record
