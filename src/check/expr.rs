@@ -1929,8 +1929,13 @@ impl<'a, 'e> Compiler<'a, 'e> {
             ));
             return None;
         }
-        let v = self.eval_constant(&t.expr).ok()?;
-        Some((t.expr, v.num()))
+        match self.eval_constant(&t.expr) {
+            Ok(v) => Some((t.expr, v.num())),
+            Err(err) => {
+                self.errors.push(CheckError::invalid(format!("cannot compute a band edge: {err}"), e.span, "here", None));
+                None
+            }
+        }
     }
 }
 
