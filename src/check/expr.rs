@@ -1932,7 +1932,12 @@ impl<'a, 'e> Compiler<'a, 'e> {
         match self.eval_constant(&t.expr) {
             Ok(v) => Some((t.expr, v.num())),
             Err(err) => {
-                self.errors.push(CheckError::invalid(format!("cannot compute a band edge: {err}"), e.span, "here", None));
+                self.errors.push(CheckError::invalid(
+                    format!("cannot compute a band edge: {err}"),
+                    e.span,
+                    "here",
+                    None,
+                ));
                 None
             }
         }
