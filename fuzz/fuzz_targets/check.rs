@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         Err(_) => return,
     };
     if let Err(errors) = comp::check::check(&file, &[]) {
-        common::report(errors, &text);
+        let _ = common::report(errors, &text);
     }
 });

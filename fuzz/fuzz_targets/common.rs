@@ -8,13 +8,16 @@ use comp::report::diagnostics::{render, Source};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Renders each diagnostic as text and as JSON against `text`.
-pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(errors: Vec<D>, text: &str) {
+/// Renders each diagnostic as text and as JSON against `text`; the messages.
+pub fn report<D: miette::Diagnostic + Send + Sync + 'static>(errors: Vec<D>, text: &str) -> Vec<String> {
     let source = Source { name: "fuzz.comp".into(), text: text.into() };
+    let mut messages = Vec::new();
     for e in errors {
+        messages.push(e.to_string());
         let _ = comp::report::diagnostics::to_json(&e, Some(&source));
         let _ = render(e, Some(&source), false);
     }
+    messages
 }
 
 /// The plan text (before the first NUL byte) and the bytes that choose the

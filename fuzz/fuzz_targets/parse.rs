@@ -9,9 +9,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Err(errors) = comp::syntax::parse(&text) {
-        common::report(errors, &text);
+        let _ = common::report(errors, &text);
     }
     if let Err(errors) = comp::syntax::parse_expr(&text) {
-        common::report(errors, &text);
+        let _ = common::report(errors, &text);
     }
 });
