@@ -158,3 +158,27 @@ fn a_very_long_row_is_located() {
     assert!(stderr.contains("not an amount, further on (the line is longer than 64 KiB)"), "{stderr}");
     assert!(stderr.len() < 5_000, "{stderr}");
 }
+
+/// A quote left open near the start of a large events file: the rest of the
+/// file would be one field. Reading stops after 64 MiB of it (instead of
+/// holding the file in memory), at the opening quote.
+#[test]
+fn a_quote_left_open_in_a_large_file_stops_reading() {
+    let data = tempfile::tempdir().unwrap();
+    for table in ["roster", "quotas"] {
+        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
+        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
+    }
+    let file = std::fs::File::create(data.path().join("sales.csv")).unwrap();
+    let mut sales = std::io::BufWriter::with_capacity(1 << 20, file);
+    sales.write_all(b"id,date,rep,new_customer,collected\nS1,2024-01-15,R01,true,25000.00\n\"S2,2024-01-15").unwrap();
+    let rows = "S3,2024-02-10,R02,false,148000.50\n".repeat(30_000);
+    for _ in 0..70 {
+        sales.write_all(rows.as_bytes()).unwrap();
+    }
+    sales.flush().unwrap();
+    drop(sales);
+    let stderr = fails_without_output(data.path().to_str().unwrap(), false);
+    assert!(stderr.contains("a quoted field runs on for more than 64 MiB"), "{stderr}");
+    assert!(stderr.contains("sales.csv:3:1]") && stderr.contains("opened here, and not closed"), "{stderr}");
+}
