@@ -182,3 +182,17 @@ fn a_quote_left_open_in_a_large_file_stops_reading() {
     assert!(stderr.contains("a quoted field runs on for more than 64 MiB"), "{stderr}");
     assert!(stderr.contains("sales.csv:3:1]") && stderr.contains("opened here, and not closed"), "{stderr}");
 }
+
+/// `--set` values go through the expression parser: one that does not
+/// parse (here with a byte-order mark before an unclosed `(`, which made
+/// the parser's diagnosis panic) is a diagnostic.
+#[test]
+fn a_set_value_that_does_not_parse_is_a_diagnostic() {
+    for value in ["\u{feff}(6%", "×(6%", "((((", "6% +"] {
+        let set = format!("over_rate={value}");
+        let out = comp(&["run", "rules/sales_2024.comp", "--data", "rules/data/2024", "--set", &set]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{value:?}: {stderr}");
+        assert!(stderr.contains("invalid `--set over_rate`") && !stderr.contains("panicked"), "{value:?}: {stderr}");
+    }
+}
