@@ -239,3 +239,42 @@ proptest! {
         }
     }
 }
+
+/// A section's values exist only for its participants. Outside the section,
+/// a rank, a share or an aggregate over periods needs the participant's own
+/// value, which others do not have: each was a panic at run time, and is an
+/// error now. Inside an aggregate across participants they range over the
+/// section's participants, and run.
+#[test]
+fn section_values_needed_for_every_participant() {
+    let plan = |line: &str| {
+        format!(
+            "{}participants roster by participant {{ participant: text role: text }}\n{}\
+             section reps where role == \"rep\" {{\n    value A = sum(amount)\n}}\n{line}\n",
+            TOKENS[0], TOKENS[2]
+        )
+    };
+    for line in [
+        "info r = rank(A) over all × 1 CNY",
+        "payout s = share(100 CNY, A) over all",
+        "payout y = sum(A) over year",
+        "payout t = sum(A) over ytd",
+        "info z = rank(sum(A) over year) over all × 1 CNY",
+    ] {
+        let errors = comp::check::check(&comp::syntax::parse(&plan(line)).unwrap(), &[]).unwrap_err();
+        assert!(errors[0].to_string().contains("section `reps`"), "{line}: {errors:#?}");
+    }
+    let text = plan("payout y = sum(sum(A) over year) over all\ninfo r = sum(rank(A) over all) over all × 1 CNY");
+    let out = common::run_inline(
+        &text,
+        &[
+            ("roster", "participant,role\nA,rep\nB,rep\nM,manager\n"),
+            ("sales", "participant,date,amount\nA,2024-01-02,5\nB,2024-05-02,7\nM,2024-02-02,9\n"),
+        ],
+        &[],
+    );
+    for who in ["A", "B", "M"] {
+        assert_eq!(out[&(who.to_string(), "2024-Q3".to_string(), "y".to_string())], "12.00", "{who}");
+    }
+    assert_eq!(out[&("M".to_string(), "2024-Q2".to_string(), "r".to_string())], "3.00");
+}

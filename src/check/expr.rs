@@ -1795,18 +1795,43 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 return None;
             }
         };
-        if let AcrossScope::Periods(_) = across_scope {
-            // Over periods: the participant's own values; the domain is the caller's.
-            if let (Home::Section(h), Some(d)) = (scope.home, domain) {
-                if h != d {
+        // Over periods, and for a rank or a share, the participant's own
+        // value is needed: the caller's participants must have it.
+        // What it is, of whose values: "another section's", "section `s`'s".
+        let own: Option<fn(&str) -> String> = match (across_scope, func) {
+            (AcrossScope::Periods(_), _) => Some(|whose| format!("a value of {whose}, over periods")),
+            (_, AcrossFunc::Rank) => Some(|whose| format!("a rank among {whose}'s values")),
+            (_, AcrossFunc::Share) => Some(|whose| format!("a share by {whose}'s values")),
+            _ => None,
+        };
+        if let (Some(what), Some(d)) = (own, domain) {
+            let section = self.decls.sections[d].name.as_str();
+            match scope.home {
+                Home::Section(h) if h != d => {
                     self.errors.push(CheckError::Level {
-                        message: "a value of another section, over periods".into(),
+                        message: what("another section"),
                         span: span.into(),
                         label: "not defined for these participants".into(),
                         help: None,
                     });
                     return None;
                 }
+                // Outside any section, for every participant: only the
+                // section's participants have its values.
+                Home::Global => {
+                    self.errors.push(CheckError::Level {
+                        message: format!("{}, outside the section", what(&format!("section `{section}`"))),
+                        span: span.into(),
+                        label: "not defined for every participant".into(),
+                        help: Some(format!("write this definition in section `{section}`")),
+                    });
+                    return None;
+                }
+                // Inside an aggregate across participants: those of the section.
+                Home::Open => {
+                    scope.sections_seen.insert(d);
+                }
+                Home::Section(_) => {}
             }
         }
         let kind = match across_scope {
