@@ -278,3 +278,43 @@ fn section_values_needed_for_every_participant() {
     }
     assert_eq!(out[&("M".to_string(), "2024-Q2".to_string(), "r".to_string())], "3.00");
 }
+
+/// Inside an aggregate of rows, formulas are computed for each row; a
+/// `having` condition once per key from the key's rows. Each of these read
+/// something the row (or the key) does not have, and panicked at run time;
+/// they are check errors now. What rows do have still runs.
+#[test]
+fn aggregates_of_rows_use_what_rows_have() {
+    let plan = |line: &str| {
+        format!(
+            "{}participants roster by participant {{ participant: text role: text }}\n{}value C = sum(amount)\n{line}\n",
+            TOKENS[0], TOKENS[2]
+        )
+    };
+    for line in [
+        "payout a = sum(C where amount > 0 CNY)",
+        "payout b = 1 CNY × count(distinct C)",
+        "payout c = sum(amount where C > 0 CNY)",
+        "payout d = 1 CNY × count(distinct date having sum(amount) > C)",
+        "payout e = 1 CNY × count(distinct date having sum(amount) > 0 CNY and quarter == 1)",
+        "payout f = 1 CNY × count(distinct date having sum(amount) > 0 CNY and role == \"rep\")",
+        "payout g = 1 CNY × count(distinct date having amount > 0 CNY)",
+        "payout h = 1 CNY × count(distinct date having sum(C) > 0 CNY)",
+    ] {
+        assert!(comp::check::check(&comp::syntax::parse(&plan(line)).unwrap(), &[]).is_err(), "{line}");
+    }
+    let text = plan(
+        "payout k = sum(amount × quarter where role == \"rep\")\npayout n = 1 CNY × count(distinct date having sum(amount) > 6 CNY)",
+    );
+    let out = common::run_inline(
+        &text,
+        &[
+            ("roster", "participant,role\nA,rep\n"),
+            ("sales", "participant,date,amount\nA,2024-01-02,5\nA,2024-05-02,7\n"),
+        ],
+        &[],
+    );
+    assert_eq!(out[&("A".to_string(), "2024-Q2".to_string(), "k".to_string())], "14.00");
+    assert_eq!(out[&("A".to_string(), "2024-Q2".to_string(), "n".to_string())], "1.00");
+    assert_eq!(out[&("A".to_string(), "2024-Q1".to_string(), "n".to_string())], "0.00");
+}

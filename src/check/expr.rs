@@ -1505,6 +1505,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let arg = match call.args.first() {
             Some(a) => {
                 let t = self.expr(a, &mut row_scope)?;
+                self.per_row(&t, a.span, &format!("`{f}`'s argument"))?;
                 if func != AggFunc::CountDistinct && func != AggFunc::Count && !t.ty.numeric() {
                     self.errors.push(CheckError::type_error(
                         format!("`{f}` needs numbers, not {}", t.ty.describe()),
@@ -1521,6 +1522,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let filter = match &call.filter {
             Some(fe) => {
                 let t = self.expr(fe, &mut row_scope)?;
+                self.per_row(&t, fe.span, "a `where` condition")?;
                 self.expect_bool(&t, fe.span, "a `where` condition");
                 Some(t.expr)
             }
@@ -1531,6 +1533,20 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 let mut hs = Scope::new(Home::Global, Level::Row, "a `having` condition");
                 hs.having = Some(Vec::new());
                 let t = self.expr(h, &mut hs)?;
+                if t.level > Level::Constant {
+                    // Tested once per key, on the key's rows: nothing else is at hand.
+                    self.errors.push(CheckError::Level {
+                        message: "a `having` condition can use only aggregates of the key's rows, literals and parameters"
+                            .into(),
+                        span: h.span.into(),
+                        label: "uses something else".into(),
+                        help: Some(
+                            "e.g. `having sum(collected) >= 20,000 CNY`; test rows in `where`, and other values outside the count"
+                                .into(),
+                        ),
+                    });
+                    return None;
+                }
                 self.expect_bool(&t, h.span, "a `having` condition");
                 Some(Having { aggs: hs.having.take().unwrap_or_default(), cond: t.expr })
             }
@@ -1606,6 +1622,26 @@ impl<'a, 'e> Compiler<'a, 'e> {
     }
 
     /// An aggregate inside `having`: one per distinct key.
+    /// Inside an aggregate of rows, a formula is computed for each row: it
+    /// cannot use a value per participant and period (a definition that is
+    /// not a row value, or another aggregate), which rows do not have.
+    fn per_row(&mut self, t: &Typed, span: Span, what: &str) -> Option<()> {
+        if t.level <= Level::Row {
+            return Some(());
+        }
+        self.errors.push(CheckError::Level {
+            message: format!("{what} is computed for each row, and uses a value per participant and period"),
+            span: span.into(),
+            label: "not a value of each row".into(),
+            help: Some(
+                "inside an aggregate, use the row's columns, row values, attributes, lookups and parameters; \
+                 combine with per-participant values outside it"
+                    .into(),
+            ),
+        });
+        None
+    }
+
     fn group_aggregate(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         if call.distinct.is_some() || call.filter.is_some() || call.having.is_some() || call.over.is_some() {
@@ -1626,7 +1662,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         let mut row_scope = Scope::new(Home::Global, Level::Row, "a row formula");
         let arg = match call.args.first() {
-            Some(a) => Some(self.numeric_arg(a, &mut row_scope)?),
+            Some(a) => {
+                let t = self.numeric_arg(a, &mut row_scope)?;
+                self.per_row(&t, a.span, &format!("`{f}`'s argument"))?;
+                Some(t)
+            }
             None => None,
         };
         let ty = match func {

@@ -1,0 +1,30 @@
+// a `having` condition that tests an attribute, not the key's rows (comp panicked at run time)
+plan "bad" {
+    currency CNY
+    period   quarter
+    year     2024
+}
+
+participants roster by participant {
+    participant: text
+    role:        text
+    team:        text
+}
+
+lookup quotas by rep {
+    rep:          text
+    annual_quota: money
+}
+
+events sales by rep on date {
+    date:      date
+    rep:       text
+    customer:  text
+    collected: money
+}
+
+param rate = 3%
+
+section reps where role == "rep" {
+    payout new_logos = 1,000 CNY × count(distinct customer having sum(collected) >= 20,000 CNY and team == "east")
+}
