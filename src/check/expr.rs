@@ -166,7 +166,8 @@ pub(crate) struct Compiler<'a, 'e> {
     acc_keys: HashMap<(ast::Call, Option<SectionId>), AccId>,
     across: Vec<Across>,
     /// `prev(x, default)` whose target is checked once everything is resolved.
-    prev_checks: Vec<(usize, Ty, Span)>,
+    /// (target, the default's type and span, the target's span)
+    prev_checks: Vec<(usize, Ty, Span, Span)>,
     /// The definitions being resolved, outermost first, each with the
     /// reference that led into it (none for the outermost): the path of a cycle.
     def_path: Vec<(usize, Via)>,
@@ -523,9 +524,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
             self.resolve_def(i, Via::Start);
         }
         let checks = std::mem::take(&mut self.prev_checks);
-        for (target, ty, span) in checks {
-            if let DefState::Done { ty: actual, .. } = self.def_state[target] {
-                if !unify_ok(actual, ty) {
+        for (target, ty, span, target_span) in checks {
+            if let DefState::Done { ty: actual, level } = self.def_state[target] {
+                if level == Level::Row {
+                    self.errors.push(prev_of_row(target_span));
+                } else if !unify_ok(actual, ty) {
                     self.errors.push(CheckError::type_error(
                         format!(
                             "`prev` default is {} but `{}` is {}",
@@ -1406,7 +1409,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             Some(d) => {
                 let mut inner = Scope::new(Home::Global, Level::Static, "a `prev` default");
                 let t = self.expr(d, &mut inner)?;
-                self.prev_checks.push((i, t.ty, d.span));
+                self.prev_checks.push((i, t.ty, d.span, call.args[0].span));
                 Some(t)
             }
             None => None,
@@ -1416,12 +1419,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             None => {
                 let (ty, level) = self.resolve_def(i, Via::Prev(call.args[0].span))?;
                 if level == Level::Row {
-                    self.errors.push(CheckError::Level {
-                        message: "`prev` of a row value".into(),
-                        span: call.args[0].span.into(),
-                        label: "a value of each row".into(),
-                        help: Some("`prev` reads a per-participant value in the previous period".into()),
-                    });
+                    self.errors.push(prev_of_row(call.args[0].span));
                     return None;
                 }
                 ty
@@ -1789,7 +1787,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         for t in std::iter::once(&arg).chain(weight.as_ref()) {
             if t.level == Level::Row {
                 self.errors.push(CheckError::Level {
-                    message: format!("`{f}` ranks per-participant values, not rows"),
+                    message: format!("`{f}` takes per-participant values, not rows"),
                     span: span.into(),
                     label: "a row value".into(),
                     help: Some("aggregate the rows first, e.g. `sum(collected)`".into()),
@@ -2006,6 +2004,16 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 None
             }
         }
+    }
+}
+
+/// `prev(r, ...)` of a row value `r`: there is no previous period of a row.
+fn prev_of_row(span: Span) -> CheckError {
+    CheckError::Level {
+        message: "`prev` of a row value".into(),
+        span: span.into(),
+        label: "a value of each row".into(),
+        help: Some("`prev` reads a per-participant value in the previous period".into()),
     }
 }
 

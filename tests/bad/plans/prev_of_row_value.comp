@@ -1,0 +1,31 @@
+// `prev` of a row value, with a default (comp panicked at run time)
+plan "bad" {
+    currency CNY
+    period   quarter
+    year     2024
+}
+
+participants roster by participant {
+    participant: text
+    role:        text
+    team:        text
+}
+
+lookup quotas by rep {
+    rep:          text
+    annual_quota: money
+}
+
+events sales by rep on date {
+    date:      date
+    rep:       text
+    customer:  text
+    collected: money
+}
+
+param rate = 3%
+
+section reps where role == "rep" {
+    value credit = collected × 120%
+    payout carried = prev(credit, 0 CNY) × rate
+}
