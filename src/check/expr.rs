@@ -1499,6 +1499,15 @@ impl<'a, 'e> Compiler<'a, 'e> {
             Home::Section(s) => Some(s),
             _ => None,
         };
+        if func == AggFunc::CountDistinct && call.args.is_empty() {
+            self.errors.push(CheckError::invalid(
+                "`count(distinct ...)` needs what to count",
+                span,
+                "distinct what?",
+                Some("name the column whose different values are counted, e.g. `count(distinct customer)`".into()),
+            ));
+            return None;
+        }
         let mut row_scope = Scope::new(scope.home, Level::Row, "a row formula");
         let arg = match call.args.first() {
             Some(a) => {
