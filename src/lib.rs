@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod data;
 pub mod eval;
+pub mod fmt;
 pub mod report;
 pub mod syntax;
 pub mod value;

@@ -3,6 +3,7 @@
 
 mod check;
 mod errors;
+mod fmt;
 mod run;
 
 pub use errors::CliError;
@@ -29,6 +30,8 @@ pub enum Command {
     Check(check::Args),
     /// Run a plan over data and print every participant's payout lines.
     Run(run::Args),
+    /// Rewrite plan files in the canonical layout (`--check`: show the diff, change nothing).
+    Fmt(fmt::Args),
 }
 
 /// How a subcommand ended.
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     result.into()
 }
