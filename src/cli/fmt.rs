@@ -99,12 +99,12 @@ pub fn run(args: Args) -> Exit {
     }
 }
 
-/// `--- a/NAME` `+++ b/NAME` and the changed lines with three lines around.
+/// `--- NAME` `+++ NAME` and the changed lines with three lines around.
 pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .header(name, name)
         .missing_newline_hint(false)
         .to_string()
 }
