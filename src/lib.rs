@@ -15,4 +15,5 @@ pub mod eval;
 pub mod fmt;
 pub mod report;
 pub mod syntax;
+pub mod testing;
 pub mod value;

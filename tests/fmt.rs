@@ -32,8 +32,8 @@ fn comments(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(i) = rest.find(['"', '/']) {
         let tail = &rest[i..];
-        if tail.starts_with('"') {
-            let close = tail[1..].char_indices().scan(false, |esc, (j, c)| {
+        if let Some(body) = tail.strip_prefix('"') {
+            let close = body.char_indices().scan(false, |esc, (j, c)| {
                 let end = !*esc && c == '"';
                 *esc = !*esc && c == '\\';
                 Some((j, end))
@@ -131,7 +131,7 @@ fn layouts_that_need_care() {
     for case in cases {
         round_trip(case, case);
     }
-    let long = format!("value x = {}", vec!["a_fairly_long_name"; 12].join(" + "));
+    let long = format!("value x = {}", ["a_fairly_long_name"; 12].join(" + "));
     let out = round_trip(&long, "a long sum");
     assert!(out.lines().count() > 1 && out.lines().all(|l| l.len() <= 120), "{out}");
 }
@@ -218,7 +218,9 @@ fn relayout(text: &str, choices: &[u8]) -> String {
         out.push_str(chunk);
         at += chunk.len() + gap.len();
         let next = chunks.get(i + 1).map_or("", String::as_str);
-        let money = chunk.ends_with(|c: char| c.is_ascii_digit()) && next.len() == 3 && next.chars().all(|c| c.is_ascii_uppercase());
+        let money = chunk.ends_with(|c: char| c.is_ascii_digit())
+            && next.len() == 3
+            && next.chars().all(|c| c.is_ascii_uppercase());
         let line_comment = chunk.starts_with("//");
         let one_line = money || (at < header_end && !gap.contains('\n'));
         let choice = choices[i % choices.len()];
@@ -395,8 +397,11 @@ fn setting_arg() -> impl Strategy<Value = Spanned<SettingArg>> {
 }
 
 fn header() -> impl Strategy<Value = Item> {
-    let setting = (name(), prop::collection::vec(setting_arg(), 1..3))
-        .prop_map(|(key, args)| Setting { key, args, span: Span::default() });
+    let setting = (name(), prop::collection::vec(setting_arg(), 1..3)).prop_map(|(key, args)| Setting {
+        key,
+        args,
+        span: Span::default(),
+    });
     (text(), prop::collection::vec(setting, 0..4))
         .prop_map(|(n, settings)| Item::Header(Header { name: sp(n), settings, span: Span::default() }))
 }
@@ -406,14 +411,17 @@ fn table() -> impl Strategy<Value = Item> {
         ColumnDecl { name, ty, optional, label: label.map(sp), span: Span::default() }
     });
     (name(), name(), name(), prop::option::of(name()), prop::collection::vec(column, 0..4)).prop_map(
-        |(kind, name, key, date, columns)| Item::Table(TableDecl { kind, name, key, date, columns, span: Span::default() }),
+        |(kind, name, key, date, columns)| {
+            Item::Table(TableDecl { kind, name, key, date, columns, span: Span::default() })
+        },
     )
 }
 
 fn section() -> impl Strategy<Value = Item> {
     let inner = prop::collection::vec(prop_oneof![definition(), param()], 0..4);
-    let nested = (name(), expr(), inner.clone())
-        .prop_map(|(name, condition, items)| Item::Section(SectionDecl { name, condition, items, span: Span::default() }));
+    let nested = (name(), expr(), inner.clone()).prop_map(|(name, condition, items)| {
+        Item::Section(SectionDecl { name, condition, items, span: Span::default() })
+    });
     (name(), expr(), inner, prop::option::of(nested)).prop_map(|(name, condition, mut items, nested)| {
         items.extend(nested);
         Item::Section(SectionDecl { name, condition, items, span: Span::default() })

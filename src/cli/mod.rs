@@ -5,6 +5,7 @@ mod check;
 mod errors;
 mod fmt;
 mod run;
+mod test;
 
 pub use errors::CliError;
 
@@ -32,6 +33,8 @@ pub enum Command {
     Run(run::Args),
     /// Rewrite plan files in the canonical layout (`--check`: show the diff, change nothing).
     Fmt(fmt::Args),
+    /// Run the test cases beside plans (`NAME.tests` next to `NAME.comp`).
+    Test(test::Args),
 }
 
 /// How a subcommand ended.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Test(args) => test::run(args),
     };
     result.into()
 }

@@ -522,14 +522,10 @@ impl<'s> Printer<'s> {
                 let (o, i) = (precedence(*outer), precedence(*inner));
                 i < o || (right && i == o)
             }
-            (ExprKind::Binary { op, .. }, ExprKind::Unary { op: UnaryOp::Not, .. }) => {
-                precedence(*op) > NOT_PRECEDENCE
-            }
+            (ExprKind::Binary { op, .. }, ExprKind::Unary { op: UnaryOp::Not, .. }) => precedence(*op) > NOT_PRECEDENCE,
             (ExprKind::Binary { .. }, ExprKind::Unary { op: UnaryOp::Neg, .. }) => false,
             (ExprKind::Unary { op: UnaryOp::Neg, .. }, ExprKind::Binary { .. } | ExprKind::Unary { .. }) => true,
-            (ExprKind::Unary { op: UnaryOp::Not, .. }, ExprKind::Binary { op, .. }) => {
-                precedence(*op) < NOT_PRECEDENCE
-            }
+            (ExprKind::Unary { op: UnaryOp::Not, .. }, ExprKind::Binary { op, .. }) => precedence(*op) < NOT_PRECEDENCE,
             (ExprKind::Unary { op: UnaryOp::Not, .. }, ExprKind::Unary { op: UnaryOp::Neg, .. }) => true,
             _ => false,
         };
@@ -546,7 +542,9 @@ impl<'s> Printer<'s> {
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Number(n) => self.literal(e, || n.to_string()),
-            ExprKind::Percent(p) => self.literal(e, || format!("{}%", (*p * rust_decimal::Decimal::ONE_HUNDRED).normalize())),
+            ExprKind::Percent(p) => {
+                self.literal(e, || format!("{}%", (*p * rust_decimal::Decimal::ONE_HUNDRED).normalize()))
+            }
             ExprKind::Money { amount, currency } => {
                 let written = self.text(e.span).map(|t| {
                     if t.starts_with(|c: char| c.is_ascii_digit()) {
@@ -658,8 +656,7 @@ impl<'s> Printer<'s> {
         }
         self.open_brace(before_brace);
         for (i, b) in t.bands.iter().enumerate() {
-            let simple =
-                !has_tiers(&b.pays) && !has_tiers(&b.from) && b.to.as_ref().is_none_or(|to| !has_tiers(to));
+            let simple = !has_tiers(&b.pays) && !has_tiers(&b.from) && b.to.as_ref().is_none_or(|to| !has_tiers(to));
             let class = if simple { Class::Band } else { Class::None };
             self.open(indent + INDENT, class, self.start(b.span), true);
             self.bound(&b.from);
@@ -676,7 +673,8 @@ impl<'s> Printer<'s> {
             // A name at the end of this band followed by `(` would be read as
             // a call: `rate (x) to ...`.
             let next_bracketed = t.bands.get(i + 1).is_some_and(|n| !bare_bound(&n.from));
-            let ends_in_name = next_bracketed && self.flat(&b.pays).ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            let ends_in_name =
+                next_bracketed && self.flat(&b.pays).ends_with(|c: char| c.is_alphanumeric() || c == '_');
             self.operand(&b.pays, ends_in_name || self.user_parens(&b.pays, 0));
             self.reach(self.end(b.span));
         }
