@@ -2,6 +2,7 @@
 //! diagnostic output from here.
 
 mod check;
+mod curve;
 mod errors;
 mod fmt;
 mod run;
@@ -35,6 +36,8 @@ pub enum Command {
     Fmt(fmt::Args),
     /// Run the test cases beside plans (`NAME.tests` next to `NAME.comp`).
     Test(test::Args),
+    /// Draw a line's payout curve against attainment, as SVG (`--compare` a second plan).
+    Curve(curve::Args),
 }
 
 /// How a subcommand ended.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run(args),
+        Command::Curve(args) => curve::run(args),
     };
     result.into()
 }

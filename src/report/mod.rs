@@ -1,5 +1,6 @@
 //! Report: a run's results as a readable table, CSV or JSON; diagnostics.
 
+pub mod curve;
 pub mod diagnostics;
 mod format;
 
