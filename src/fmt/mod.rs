@@ -32,7 +32,7 @@ use unicode_width::UnicodeWidthStr;
 /// ```
 /// let text = "param  rate=3%  // the base rate\nparam cap = 100,000 CNY\n";
 /// let formatted = comp::fmt::format_source(text).unwrap();
-/// assert_eq!(formatted, "param rate = 3%           // the base rate\nparam cap  = 100,000 CNY\n");
+/// assert_eq!(formatted, "param rate = 3%  // the base rate\nparam cap  = 100,000 CNY\n");
 /// ```
 pub fn format_source(text: &str) -> Result<String, Vec<SyntaxError>> {
     let file = crate::syntax::parse(text)?;

@@ -101,7 +101,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
         return Err(format!("the x axis ({x_label}) does not grow with the event amounts, so it cannot be swept"));
     }
     let edge_values: Vec<Decimal> = match tiers {
-        Some(t) => band_edges(t, &probe.ev_params(plan, t)),
+        Some(t) => band_edges(t, &probe.env()),
         None => Vec::new(),
     };
     let x_max = if x_percent {
@@ -136,7 +136,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
             edges.push((x, unit(*e)));
         }
     }
-    let pays = tiers.map(|t| pays_labels(t, plan, &probe.ev_params(plan, t))).unwrap_or_default();
+    let pays = tiers.map(|t| pays_labels(t, plan, &probe.env())).unwrap_or_default();
     Ok(Curve {
         plan: plan.name.clone(),
         line: plan.cells[line].name.clone(),
@@ -326,10 +326,10 @@ impl<'p> Point<'p> {
         let env = PointEnv { ev: &ev, t };
         let ratio = match tiers {
             Some(tt) => {
-                let base = eval::eval(&tt.base, &env).map_err(|f| unsupported(plan, &f))?.num();
+                let base = eval::eval(&tt.base, &env).map_err(|f| unsupported(&f))?.num();
                 match &tt.of {
                     Some(of) => {
-                        let of = eval::eval(of, &env).map_err(|f| unsupported(plan, &f))?.num();
+                        let of = eval::eval(of, &env).map_err(|f| unsupported(&f))?.num();
                         if of.is_zero() {
                             return Err("the tier table's `of` amount is zero for the synthetic participant".into());
                         }
@@ -344,17 +344,15 @@ impl<'p> Point<'p> {
             Some(a) => read(a)?,
             None => ratio,
         };
-        drop(env);
         Ok(Point { ev, t, x, y, ratio })
     }
 
-    fn ev_params(&self, _plan: &Plan, _tiers: &TierTable) -> PointEnv<'_, 'p> {
+    fn env(&self) -> PointEnv<'_, 'p> {
         PointEnv { ev: &self.ev, t: self.t }
     }
 }
 
-fn unsupported(plan: &Plan, f: &Failure) -> String {
-    let _ = plan;
+fn unsupported(f: &Failure) -> String {
     match f.fault {
         Fault::Upstream => {
             "the tier base uses an aggregate across participants, which the sweep cannot read: pass `--against NAME`"
