@@ -155,19 +155,19 @@ pub fn read_plan_source(arg: &str) -> Result<Source, SourceError> {
     }
 }
 
-/// Diagnostics of both plans, each error counted against its side.
-struct Diagnostics {
-    reporter: Reporter,
-    /// Errors for the old plan, the new plan, and both (the shared data).
-    counts: [usize; 3],
+/// What an error stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Read,
+    Check,
+    Data,
+    Run,
 }
 
-fn slot(which: Which) -> usize {
-    match which {
-        Which::Old => 0,
-        Which::New => 1,
-        Which::Both => 2,
-    }
+/// Diagnostics of both plans, each error counted against its plan and stage.
+struct Diagnostics {
+    reporter: Reporter,
+    counts: Vec<(Which, Stage)>,
 }
 
 fn side_word(which: Which) -> &'static str {
@@ -179,14 +179,14 @@ fn side_word(which: Which) -> &'static str {
 }
 
 impl Diagnostics {
-    fn error<D: Diagnostic + Send + Sync + 'static>(&mut self, which: Which, diag: D, source: Option<&Source>) {
-        self.counts[slot(which)] += 1;
+    fn error<D: Diagnostic + Send + Sync + 'static>(&mut self, at: (Which, Stage), diag: D, source: Option<&Source>) {
+        self.counts.push(at);
         match self.reporter.format {
             DiagnosticFormat::Text => self.reporter.report(diag, source),
             DiagnosticFormat::Json => {
                 self.reporter.count += 1;
                 let json = diagnostics::to_json(&diag, source);
-                let line = serde_json::json!({ "plan": side_word(which), "diagnostic": json });
+                let line = serde_json::json!({ "plan": side_word(at.0), "diagnostic": json });
                 println!("{line}");
             }
         }
@@ -204,26 +204,34 @@ impl Diagnostics {
         }
     }
 
-    /// Closing lines: how many errors, for which plan.
-    fn summary(&self, what: &str, old: &str, new: &str) {
+    /// Closing lines: what failed, for which plan, with how many errors.
+    fn summary(&self, old: &str, new: &str) {
         if self.reporter.format != DiagnosticFormat::Text {
             return;
         }
-        let n = |k: usize| if k == 1 { "1 error".to_string() } else { format!("{k} errors") };
-        let [o, w, b] = self.counts;
-        if o > 0 {
-            eprintln!("error: {what} of the old plan `{old}` has {}", n(o));
+        let errors = |k: usize| if k == 1 { "1 error".to_string() } else { format!("{k} errors") };
+        for which in [Which::Old, Which::New, Which::Both] {
+            let plan = match which {
+                Which::Old => format!("the old plan `{old}`"),
+                Which::New => format!("the new plan `{new}`"),
+                Which::Both => String::new(),
+            };
+            for stage in [Stage::Read, Stage::Check, Stage::Data, Stage::Run] {
+                let n = self.counts.iter().filter(|c| **c == (which, stage)).count();
+                if n == 0 {
+                    continue;
+                }
+                let line = match (stage, which) {
+                    (Stage::Read, _) => format!("cannot read {plan}"),
+                    (Stage::Check, _) => format!("{plan} has {}", errors(n)),
+                    (Stage::Data, Which::Both) => format!("the data has {}", errors(n)),
+                    (Stage::Data, _) => format!("the data has {}, read for {plan}", errors(n)),
+                    (Stage::Run, Which::Both) => format!("the run has {} (for both plans)", errors(n)),
+                    (Stage::Run, _) => format!("the run of {plan} has {}", errors(n)),
+                };
+                eprintln!("error: {line}");
+            }
         }
-        if w > 0 {
-            eprintln!("error: {what} of the new plan `{new}` has {}", n(w));
-        }
-        if b > 0 {
-            eprintln!("error: {what} has {} (for both plans)", n(b));
-        }
-    }
-
-    fn any(&self) -> bool {
-        self.counts.iter().any(|&c| c > 0)
     }
 }
 
@@ -238,7 +246,7 @@ fn check_source(
         Ok(f) => f,
         Err(errors) => {
             for e in errors {
-                diags.error(which, e, Some(source));
+                diags.error((which, Stage::Check), e, Some(source));
             }
             return None;
         }
@@ -247,7 +255,7 @@ fn check_source(
         Ok(plan) => Some((file, plan)),
         Err(errors) => {
             for e in errors {
-                diags.error(which, e, Some(source));
+                diags.error((which, Stage::Check), e, Some(source));
             }
             None
         }
@@ -298,7 +306,7 @@ fn schema_warning(changes: &[diff::SchemaChange], old: &Source, new: &Source) ->
 }
 
 pub fn run(args: Args) -> Exit {
-    let mut diags = Diagnostics { reporter: Reporter::new(args.diagnostics), counts: [0; 3] };
+    let mut diags = Diagnostics { reporter: Reporter::new(args.diagnostics), counts: Vec::new() };
     if args.data.is_none() && args.tables.is_empty() {
         eprintln!("error: `comp diff` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
         return Exit::Usage;
@@ -316,12 +324,12 @@ pub fn run(args: Args) -> Exit {
     let sources = [(Which::Old, &args.old), (Which::New, &args.new)].map(|(which, arg)| match read_plan_source(arg) {
         Ok(s) => Some(s),
         Err(e) => {
-            diags.error(which, e, None);
+            diags.error((which, Stage::Read), e, None);
             None
         }
     });
     let [Some(old_source), Some(new_source)] = sources else {
-        diags.summary("reading", &args.old, &args.new);
+        diags.summary(&args.old, &args.new);
         return Exit::Invalid;
     };
     let overrides: Vec<Override> =
@@ -329,7 +337,7 @@ pub fn run(args: Args) -> Exit {
     let old = check_source(&old_source, &[], Which::Old, &mut diags);
     let new = check_source(&new_source, &overrides, Which::New, &mut diags);
     let (Some((old_file, old_plan)), Some((new_file, new_plan))) = (old, new) else {
-        diags.summary("checking", &args.old, &args.new);
+        diags.summary(&args.old, &args.new);
         return Exit::Invalid;
     };
 
@@ -348,7 +356,7 @@ pub fn run(args: Args) -> Exit {
             format!("`--table {name}=...` names no table of either plan"),
             Some(format!("the plans' tables are {}", names.join(", "))),
         );
-        diags.error(Which::Both, e, None);
+        diags.error((Which::Both, Stage::Data), e, None);
         return Exit::Usage;
     }
     let inputs = |plan: &Plan| {
@@ -360,7 +368,7 @@ pub fn run(args: Args) -> Exit {
         (o, n) => {
             for (which, e) in [(Which::Old, o.err()), (Which::New, n.err())] {
                 if let Some(e) = e {
-                    diags.error(which, *e, None);
+                    diags.error((which, Stage::Data), *e, None);
                 }
             }
             return Exit::Usage;
@@ -373,15 +381,16 @@ pub fn run(args: Args) -> Exit {
             for (which, error) in errors {
                 let source = if which == Which::New { &new_source } else { &old_source };
                 match error {
-                    RunError::Data(es) => es.into_iter().for_each(|e| diags.error(which, e, None)),
-                    RunError::Eval(es) => es.into_iter().for_each(|e| diags.error(which, e, Some(source))),
+                    RunError::Data(es) => es.into_iter().for_each(|e| diags.error((which, Stage::Data), e, None)),
+                    RunError::Eval(es) => {
+                        es.into_iter().for_each(|e| diags.error((which, Stage::Run), e, Some(source)))
+                    }
                 }
             }
-            diags.summary("the run", &args.old, &args.new);
+            diags.summary(&args.old, &args.new);
             return Exit::Invalid;
         }
     };
-    debug_assert!(!diags.any());
 
     let (old_statements, new_statements) = (report::statements(&pair.old), report::statements(&pair.new));
     let new_label = if args.sets.is_empty() {

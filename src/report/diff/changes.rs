@@ -211,7 +211,7 @@ pub fn plan_changes(
     by_name(
         &od.sections,
         &nd.sections,
-        |o, n| (o.condition != n.condition).then_some(None),
+        |o, n| (o.condition != n.condition).then(|| Some("its condition".to_string())),
         |_, _| ("section", None),
         &mut out,
     );
