@@ -564,6 +564,21 @@ fn both_plans_must_check() {
 }
 
 #[test]
+fn json_diagnostics_name_the_plan() {
+    let w = Work::new();
+    w.variant("new.comp", &[("min(gated, commission_cap)", "min(gated, comission_cap)")]);
+    let out = w.comp(&["diff", "old.comp", "new.comp", "--data", "data", "--diagnostics", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["plan"], "new");
+    assert_eq!(lines[0]["severity"], "error");
+    assert_eq!(lines[0]["file"], "new.comp");
+    assert!(lines[0]["message"].as_str().unwrap().contains("comission_cap"));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let w = Work::new();
     assert_eq!(w.comp(&["diff", "old.comp", "old.comp"]).status.code(), Some(2));

@@ -178,6 +178,16 @@ fn side_word(which: Which) -> &'static str {
     }
 }
 
+/// A diagnostic as `comp run` prints it, one JSON object a line, with the plan
+/// it concerns: `old`, `new` or `both`.
+fn json_line(diag: diagnostics::JsonDiagnostic, plan: &str) -> String {
+    let mut value = serde_json::to_value(diag).expect("plain data serialises");
+    if let serde_json::Value::Object(fields) = &mut value {
+        fields.insert("plan".into(), plan.into());
+    }
+    value.to_string()
+}
+
 impl Diagnostics {
     fn error<D: Diagnostic + Send + Sync + 'static>(&mut self, at: (Which, Stage), diag: D, source: Option<&Source>) {
         self.counts.push(at);
@@ -185,9 +195,7 @@ impl Diagnostics {
             DiagnosticFormat::Text => self.reporter.report(diag, source),
             DiagnosticFormat::Json => {
                 self.reporter.count += 1;
-                let json = diagnostics::to_json(&diag, source);
-                let line = serde_json::json!({ "plan": side_word(at.0), "diagnostic": json });
-                println!("{line}");
+                println!("{}", json_line(diagnostics::to_json(&diag, source), side_word(at.0)));
             }
         }
     }
@@ -199,7 +207,7 @@ impl Diagnostics {
             DiagnosticFormat::Json => {
                 let mut json = diagnostics::to_json(&diag, None);
                 json.severity = "warning";
-                eprintln!("{}", serde_json::json!({ "plan": "both", "diagnostic": json }));
+                eprintln!("{}", json_line(json, "both"));
             }
         }
     }
