@@ -588,7 +588,14 @@ fn usage_errors_exit_2() {
     assert_eq!(w.comp(&["diff", "old.comp", "old.comp", "--data", "data", "--format", "xml"]).status.code(), Some(2));
     let out = w.comp(&["diff", "old.comp", "old.comp", "--data", "data", "--table", "nosuch=x.csv"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("names no table of either plan"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("names no table of either plan"), "{stderr}");
+    assert!(stderr.contains("the plans' tables are quotas, roster, sales"), "{stderr}");
+    // Without `--data`, a table neither plan is given a file for: once, for both.
+    let out = w.comp(&["diff", "old.comp", "old.comp", "--table", "sales=data/sales.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no file for table `roster`").count(), 1, "{stderr}");
 }
 
 #[test]

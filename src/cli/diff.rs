@@ -358,6 +358,7 @@ pub fn run(args: Args) -> Exit {
     let declares = |plan: &Plan, name: &str| plan.tables().any(|(_, t)| t.name == name);
     if let Some((name, path)) = args.tables.iter().find(|(n, _)| !declares(&old_plan, n) && !declares(&new_plan, n)) {
         let mut names: Vec<&str> = old_plan.tables().chain(new_plan.tables()).map(|(_, t)| t.name.as_str()).collect();
+        names.sort_unstable();
         names.dedup();
         let e = DataError::file(
             &path.display().to_string(),
@@ -374,7 +375,10 @@ pub fn run(args: Args) -> Exit {
     let (old_inputs, new_inputs) = match (inputs(&old_plan), inputs(&new_plan)) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
-            for (which, e) in [(Which::Old, o.err()), (Which::New, n.err())] {
+            let (o, n) = (o.err(), n.err());
+            let same = matches!((&o, &n), (Some(a), Some(b)) if a.message == b.message);
+            let errors = if same { vec![(Which::Both, o)] } else { vec![(Which::Old, o), (Which::New, n)] };
+            for (which, e) in errors {
                 if let Some(e) = e {
                     diags.error((which, Stage::Data), *e, None);
                 }

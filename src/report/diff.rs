@@ -51,6 +51,8 @@ impl Pair {
     }
 
     pub fn delta(&self) -> Decimal {
+        // INVARIANT: amounts are statement lines and their sums, rounded amounts
+        // far below the decimal range (as `report::statements` assumes).
         self.new.unwrap_or_default() - self.old.unwrap_or_default()
     }
 
