@@ -318,6 +318,45 @@ fn structural_changes_report() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+#[test]
+fn plan_changes_name_what_differs() {
+    let w = Work::new();
+    w.variant(
+        "new.comp",
+        &[
+            (r#"version   "2024.1""#, r#"version   "2024.2""#),
+            ("Q3: 25%, Q4: 30%", "Q3: 20%, Q4: 35%"),
+            ("param commission_cap      = 100,000 CNY", "param commission_cap      = 120,000.50 CNY"),
+            ("    info   commission_deferred", "    payout commission_deferred"),
+            // Moved, not changed: the order of definitions does not matter.
+            (
+                "    value TC = sum(C) over team\n    value TQ = sum(Q) over team\n",
+                "    value TQ = sum(Q) over team\n    value TC = sum(C) over team\n",
+            ),
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&w.diff("old.comp", "new.comp", &["--format", "json"])).expect("json");
+    let changes: Vec<String> = json["plan_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let f = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            format!("{} {} {}: {}", f("what"), f("name"), f("change"), f("detail"))
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            r#"setting version changed: "2024.1" → "2024.2""#,
+            "param quarter_weight changed: 2024-Q3 25% → 20%, 2024-Q4 30% → 35%",
+            "param commission_cap changed: 100,000 CNY → 120,000.50 CNY",
+            "payout commission_deferred changed: was an info line",
+        ]
+    );
+}
+
 /// The diff is exactly the difference of two separate runs, however the data
 /// was read: once with every aggregate shared, once with the new plan's row work
 /// fused in, once with a worker per plan (the roster is declared differently),

@@ -223,7 +223,14 @@ pub fn plan_changes(
         |(o, os), (n, ns)| {
             let mut detail = Vec::new();
             if o.kind != n.kind {
-                detail.push(format!("was a {}", o.kind.keyword()));
+                detail.push(
+                    match o.kind {
+                        ast::DefKind::Value => "was a value",
+                        ast::DefKind::Payout => "was a payout",
+                        ast::DefKind::Info => "was an info line",
+                    }
+                    .to_string(),
+                );
             }
             if os != ns {
                 let place = |s: &Option<&str>| s.map_or("the plan".to_string(), |s| format!("section `{s}`"));
@@ -262,15 +269,20 @@ fn setting_arg(a: &SettingArg) -> String {
 fn value_text(ty: Type, v: &Value, currency: &str) -> String {
     match (ty, v) {
         (Type::Ratio, Value::Num(d)) => format!("{}%", (d * Decimal::ONE_HUNDRED).normalize()),
-        (Type::Money, Value::Num(d)) => format!("{} {currency}", group_normalized(*d)),
+        (Type::Money, Value::Num(d)) => format!("{} {currency}", money_amount(*d)),
         (_, Value::Num(d)) => d.normalize().to_string(),
         (_, v) => v.to_string(),
     }
 }
 
-/// `1234567.5` → `1,234,567.5`: grouped, without trailing zeros.
-fn group_normalized(d: Decimal) -> String {
-    let s = d.normalize().to_string();
+/// `1234567.5` → `1,234,567.50`: grouped; whole amounts without decimals,
+/// others with at least two.
+fn money_amount(d: Decimal) -> String {
+    let mut d = d.normalize();
+    if d.scale() == 1 {
+        d.rescale(2);
+    }
+    let s = d.to_string();
     let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
     let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut out = sign.to_string();
@@ -429,9 +441,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grouping_keeps_the_digits_written() {
-        assert_eq!(group_normalized("100000.00".parse().unwrap()), "100,000");
-        assert_eq!(group_normalized("-1234567.50".parse().unwrap()), "-1,234,567.5");
-        assert_eq!(group_normalized("999".parse().unwrap()), "999");
+    fn money_amounts_are_grouped_with_cents_when_not_whole() {
+        assert_eq!(money_amount("100000.00".parse().unwrap()), "100,000");
+        assert_eq!(money_amount("-1234567.5".parse().unwrap()), "-1,234,567.50");
+        assert_eq!(money_amount("0.125".parse().unwrap()), "0.125");
+        assert_eq!(money_amount("999".parse().unwrap()), "999");
     }
 }
