@@ -585,6 +585,33 @@ fn a_row_error_is_reported_against_its_plan() {
     assert!(!stderr.contains("old plan"), "{stderr}");
 }
 
+/// Errors in data both plans read are reported once; reading stops after the
+/// first twenty, and the summary says so.
+#[test]
+fn data_errors_are_reported_once_for_both_plans() {
+    let w = Work::new();
+    w.variant("new.comp", &[TOP_RATE]);
+    let sales = std::fs::read_to_string(w.path("data/sales.csv")).unwrap();
+    let broken: String = sales
+        .lines()
+        .enumerate()
+        .map(
+            |(i, l)| if i > 0 && i % 10 == 0 { format!("{}\n", l.replace("2024-", "2024/")) } else { format!("{l}\n") },
+        )
+        .collect();
+    std::fs::write(w.path("data/sales.csv"), broken).unwrap();
+    let out = w.comp(&["diff", "old.comp", "new.comp", "--data", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("× ").count(), 20, "{stderr}");
+    let last = stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("error: the data has at least 20 errors; stopped after line 201 of `data/sales.csv`"),
+        "{last}"
+    );
+    assert!(!stderr.contains("old plan") && !stderr.contains("new plan"), "{stderr}");
+}
+
 #[test]
 fn both_plans_must_check() {
     let w = Work::new();
@@ -671,6 +698,31 @@ fn top_limits_the_movers() {
     assert_eq!(movers, ["R03", "R20", "R07"]);
     let table = w.diff("old.comp", "new.comp", &["--top", "0"]);
     assert!(!table.contains("movers"), "{table}");
+}
+
+/// `comp diff ... | head -1`: the reader goes away; comp ends quietly, and the
+/// exit code still says whether pay changed.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let w = Work::new();
+    w.variant("new.comp", &[TOP_RATE]);
+    let closed = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_comp"))
+            .current_dir(w.dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run comp");
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        (child.wait().unwrap().code(), stderr)
+    };
+    assert_eq!(closed(&["diff", "old.comp", "new.comp", "--data", "data"]), (Some(0), String::new()));
+    let args = ["diff", "old.comp", "new.comp", "--data", "data", "--fail-on-change", "--format", "json"];
+    assert_eq!(closed(&args), (Some(1), String::new()));
 }
 
 /// Colour only on request (a terminal); increases green, decreases red.

@@ -2,9 +2,12 @@
 //! payout, before anyone is paid. Both plans run over the same data, the events
 //! table read once; the report compares their statements.
 
-use super::{parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
+use super::{
+    is_broken_pipe, parse_assignment, parse_table, say, write, write_atomic, CliError, DiagnosticFormat, Exit,
+    Reporter, Stream,
+};
 use crate::check::{Override, Plan};
-use crate::data::{DataError, Inputs};
+use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::pair::{run_pair, Reading, Which};
 use crate::eval::RunError;
 use crate::report::diagnostics::{self, Source};
@@ -79,11 +82,11 @@ pub enum DiffFormat {
     Markdown,
 }
 
-/// A plan that cannot be read: a missing file, or git could not give it.
+/// A `REV:PATH` that git cannot give.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(comp::diff::source))]
-pub struct SourceError {
+#[diagnostic(code(comp::diff::git))]
+pub struct GitError {
     message: String,
     #[help]
     help: Option<String>,
@@ -103,8 +106,14 @@ pub struct SchemaWarning {
     help: String,
 }
 
+/// Why OLD or NEW cannot be read.
+pub enum ReadError {
+    File(CliError),
+    Git(GitError),
+}
+
 /// Reads OLD or NEW: a file, or `REV:PATH` through `git show`.
-pub fn read_plan_source(arg: &str) -> Result<Source, SourceError> {
+pub fn read_plan_source(arg: &str) -> Result<Source, ReadError> {
     let path = Path::new(arg);
     let git = match arg.split_once(':') {
         Some((rev, file)) if !path.exists() && !rev.is_empty() && !file.is_empty() => Some((rev, file)),
@@ -113,10 +122,7 @@ pub fn read_plan_source(arg: &str) -> Result<Source, SourceError> {
     let Some((rev, file)) = git else {
         return match std::fs::read_to_string(path) {
             Ok(text) => Ok(Source { name: arg.to_string(), text }),
-            Err(e) => Err(SourceError {
-                message: format!("cannot read `{arg}`: {e}"),
-                help: Some("give a plan file, or REV:PATH for a file in a git commit (`HEAD:rules/plan.comp`)".into()),
-            }),
+            Err(e) => Err(ReadError::File(CliError::read_plan(path, &e))),
         };
     };
     let output = match Command::new("git").arg("show").arg(format!("{rev}:{file}")).output() {
@@ -125,33 +131,36 @@ pub fn read_plan_source(arg: &str) -> Result<Source, SourceError> {
             let why = if e.kind() == std::io::ErrorKind::NotFound {
                 "git is not installed (or not on PATH)".to_string()
             } else {
-                e.to_string()
+                crate::data::io_reason(&e)
             };
-            return Err(SourceError {
+            return Err(ReadError::Git(GitError {
                 message: format!("cannot read `{arg}` from git: {why}"),
                 help: Some(format!(
                     "`{arg}` is not a file here, so it is read as REV:PATH with `git show`; install git, or save that \
                      version to a file (`git show {arg} > old.comp`) and give the file"
                 )),
-            });
+            }));
         }
     };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let why = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("git failed").trim();
         let why = why.strip_prefix("fatal: ").unwrap_or(why);
-        return Err(SourceError {
+        return Err(ReadError::Git(GitError {
             message: format!("cannot read `{arg}` from git: {why}"),
             help: Some(format!(
                 "`{arg}` is not a file here, so it is read as REV:PATH with `git show` in the repository around the \
                  current directory: REV a commit (`HEAD`, `HEAD~1`, `main`), PATH from the repository's top (or \
                  `./PATH` from here)"
             )),
-        });
+        }));
     }
     match String::from_utf8(output.stdout) {
         Ok(text) => Ok(Source { name: arg.to_string(), text }),
-        Err(_) => Err(SourceError { message: format!("`{arg}` is not valid UTF-8"), help: None }),
+        Err(_) => Err(ReadError::Git(GitError {
+            message: format!("`{arg}` is not valid UTF-8"),
+            help: Some("save the plan as UTF-8".into()),
+        })),
     }
 }
 
@@ -168,6 +177,8 @@ enum Stage {
 struct Diagnostics {
     reporter: Reporter,
     counts: Vec<(Which, Stage)>,
+    /// Where reporting stopped early, by plan and stage: more errors may follow.
+    stopped: Vec<((Which, Stage), String)>,
 }
 
 fn side_word(which: Which) -> &'static str {
@@ -195,29 +206,42 @@ impl Diagnostics {
             DiagnosticFormat::Text => self.reporter.report(diag, source),
             DiagnosticFormat::Json => {
                 self.reporter.count += 1;
-                println!("{}", json_line(diagnostics::to_json(&diag, source), side_word(at.0)));
+                let line = json_line(diagnostics::to_json(&diag, source), side_word(at.0)) + "\n";
+                self.reporter.write(Stream::Stdout, &line);
             }
+        }
+    }
+
+    /// Data errors, with the file each is in (for JSON).
+    fn data_errors(&mut self, which: Which, errors: Vec<DataError>) {
+        if let Some(at) = DataError::stopped_at(&errors) {
+            self.stopped.push(((which, Stage::Data), format!("stopped after {at}")));
+        }
+        for e in errors {
+            let file = Source { name: e.file.clone(), text: String::new() };
+            self.error((which, Stage::Data), e, Some(&file));
         }
     }
 
     /// A warning: on stderr whatever the format, so it never mixes with the report.
-    fn warning<D: Diagnostic + Send + Sync + 'static>(&self, diag: D) {
-        match self.reporter.format {
-            DiagnosticFormat::Text => eprint!("{}", diagnostics::render(diag, None, std::io::stderr().is_terminal())),
+    fn warning<D: Diagnostic + Send + Sync + 'static>(&mut self, diag: D) {
+        let text = match self.reporter.format {
+            DiagnosticFormat::Text => diagnostics::render(diag, None, std::io::stderr().is_terminal()),
             DiagnosticFormat::Json => {
                 let mut json = diagnostics::to_json(&diag, None);
                 json.severity = "warning";
-                eprintln!("{}", json_line(json, "both"));
+                json_line(json, "both") + "\n"
             }
-        }
+        };
+        self.reporter.write(Stream::Stderr, &text);
     }
 
     /// Closing lines: what failed, for which plan, with how many errors.
-    fn summary(&self, old: &str, new: &str) {
+    fn summary(&mut self, old: &str, new: &str) {
         if self.reporter.format != DiagnosticFormat::Text {
             return;
         }
-        let errors = |k: usize| if k == 1 { "1 error".to_string() } else { format!("{k} errors") };
+        let mut lines = Vec::new();
         for which in [Which::Old, Which::New, Which::Both] {
             let plan = match which {
                 Which::Old => format!("the old plan `{old}`"),
@@ -229,16 +253,29 @@ impl Diagnostics {
                 if n == 0 {
                     continue;
                 }
+                let stopped = self.stopped.iter().find(|(at, _)| *at == (which, stage)).map(|(_, note)| note);
+                let errors = match (n, stopped) {
+                    (_, Some(_)) => format!("at least {n} errors"),
+                    (1, None) => "1 error".to_string(),
+                    (n, None) => format!("{n} errors"),
+                };
+                let errors = errors.as_str();
                 let line = match (stage, which) {
                     (Stage::Read, _) => format!("cannot read {plan}"),
-                    (Stage::Check, _) => format!("{plan} has {}", errors(n)),
-                    (Stage::Data, Which::Both) => format!("the data has {}", errors(n)),
-                    (Stage::Data, _) => format!("the data has {}, read for {plan}", errors(n)),
-                    (Stage::Run, Which::Both) => format!("the run has {} (for both plans)", errors(n)),
-                    (Stage::Run, _) => format!("the run of {plan} has {}", errors(n)),
+                    (Stage::Check, _) => format!("{plan} has {errors}"),
+                    (Stage::Data, Which::Both) => format!("the data has {errors}"),
+                    (Stage::Data, _) => format!("the data has {errors}, read for {plan}"),
+                    (Stage::Run, Which::Both) => format!("the run has {errors} (for both plans)"),
+                    (Stage::Run, _) => format!("the run of {plan} has {errors}"),
                 };
-                eprintln!("error: {line}");
+                match stopped {
+                    Some(note) => lines.push(format!("error: {line}; {note}\n")),
+                    None => lines.push(format!("error: {line}\n")),
+                }
             }
+        }
+        for line in lines {
+            self.reporter.write(Stream::Stderr, &line);
         }
     }
 }
@@ -314,15 +351,15 @@ fn schema_warning(changes: &[diff::SchemaChange], old: &Source, new: &Source) ->
 }
 
 pub fn run(args: Args) -> Exit {
-    let mut diags = Diagnostics { reporter: Reporter::new(args.diagnostics), counts: Vec::new() };
+    let mut diags = Diagnostics { reporter: Reporter::new(args.diagnostics), counts: Vec::new(), stopped: Vec::new() };
     if args.data.is_none() && args.tables.is_empty() {
-        eprintln!("error: `comp diff` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
+        say("error: `comp diff` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
         return Exit::Usage;
     }
     let mut options = crate::eval::Options::default();
     if let Some(n) = args.threads {
         if n == 0 {
-            eprintln!("error: `--threads` must be at least 1");
+            say("error: `--threads` must be at least 1");
             return Exit::Usage;
         }
         options.threads = n;
@@ -331,7 +368,13 @@ pub fn run(args: Args) -> Exit {
     // Both plans: read, parse and check (`--set` on the new one only).
     let sources = [(Which::Old, &args.old), (Which::New, &args.new)].map(|(which, arg)| match read_plan_source(arg) {
         Ok(s) => Some(s),
-        Err(e) => {
+        Err(ReadError::File(e)) => {
+            // The file's name, for `--diagnostics json`; there is no text to show.
+            let file = Source { name: arg.clone(), text: String::new() };
+            diags.error((which, Stage::Read), e, Some(&file));
+            None
+        }
+        Err(ReadError::Git(e)) => {
             diags.error((which, Stage::Read), e, None);
             None
         }
@@ -365,7 +408,7 @@ pub fn run(args: Args) -> Exit {
             format!("`--table {name}=...` names no table of either plan"),
             Some(format!("the plans' tables are {}", names.join(", "))),
         );
-        diags.error((Which::Both, Stage::Data), e, None);
+        diags.data_errors(Which::Both, vec![e]);
         return Exit::Usage;
     }
     let inputs = |plan: &Plan| {
@@ -380,7 +423,7 @@ pub fn run(args: Args) -> Exit {
             let errors = if same { vec![(Which::Both, o)] } else { vec![(Which::Old, o), (Which::New, n)] };
             for (which, e) in errors {
                 if let Some(e) = e {
-                    diags.error((which, Stage::Data), *e, None);
+                    diags.data_errors(which, vec![*e]);
                 }
             }
             return Exit::Usage;
@@ -393,8 +436,12 @@ pub fn run(args: Args) -> Exit {
             for (which, error) in errors {
                 let source = if which == Which::New { &new_source } else { &old_source };
                 match error {
-                    RunError::Data(es) => es.into_iter().for_each(|e| diags.error((which, Stage::Data), e, None)),
+                    RunError::Data(es) => diags.data_errors(which, es),
                     RunError::Eval(es) => {
+                        if es.len() >= MAX_ERRORS {
+                            let note = format!("only the first {MAX_ERRORS} are shown");
+                            diags.stopped.push(((which, Stage::Run), note));
+                        }
                         es.into_iter().for_each(|e| diags.error((which, Stage::Run), e, Some(source)))
                     }
                 }
@@ -443,14 +490,18 @@ pub fn run(args: Args) -> Exit {
         DiffFormat::Csv => diff::csv(&comparison),
         DiffFormat::Markdown => diff::markdown(&comparison),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                return Exit::Invalid;
-            }
+    let written = match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write(Stream::Stdout, &text),
+    };
+    match written {
+        // `comp diff ... | head`: the reader has what it wanted; the exit code still tells.
+        Err(e) if args.output.is_none() && is_broken_pipe(&e) => {}
+        Err(e) => {
+            diags.reporter.report(CliError::write(args.output.as_deref(), &e), None);
+            return Exit::Invalid;
         }
-        None => print!("{text}"),
+        Ok(()) => {}
     }
     if args.fail_on_change && comparison.changed() {
         Exit::Invalid
