@@ -2,6 +2,7 @@
 //! diagnostic output from here.
 
 mod check;
+mod diff;
 mod errors;
 mod run;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Check(check::Args),
     /// Run a plan over data and print every participant's payout lines.
     Run(run::Args),
+    /// Compare two versions of a plan over the same data: what changes for every payout.
+    Diff(diff::Args),
 }
 
 /// How a subcommand ended.
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     result.into()
 }

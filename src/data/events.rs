@@ -26,6 +26,12 @@ const BLOCK_BYTES: usize = 1 << 20;
 /// Receives the valid rows of the events table, each with its participant and period.
 pub trait EventSink: Send {
     fn push(&mut self, line: usize, participant: usize, period: usize, row: &[Val<'_>]) -> Result<(), RowProblem>;
+
+    /// The columns to parse, by schema index; `None` (the default): the ones
+    /// the plan's rules read. A sink feeding several plans returns their union.
+    fn columns(&self) -> Option<Vec<bool>> {
+        None
+    }
 }
 
 struct Block {
@@ -75,7 +81,7 @@ pub fn stream_events<S: EventSink>(
         shown: &shown,
         positions: &positions,
         width: headers.len(),
-        used: plan.used_event_columns(),
+        used: sinks.first().and_then(EventSink::columns).unwrap_or_else(|| plan.used_event_columns()),
     };
     let workers = sinks.len().max(1);
     // One queue that idle workers pull from: a worker that falls behind does

@@ -12,6 +12,7 @@ pub mod accumulate;
 mod cells;
 mod errors;
 mod expr;
+pub mod pair;
 mod rows;
 
 pub use accumulate::Accumulators;

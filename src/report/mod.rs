@@ -1,6 +1,7 @@
 //! Report: a run's results as a readable table, CSV or JSON; diagnostics.
 
 pub mod diagnostics;
+pub mod diff;
 mod format;
 
 pub use format::{amount, grouped, write_amount};
