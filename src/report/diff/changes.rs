@@ -282,21 +282,7 @@ fn money_amount(d: Decimal) -> String {
     if d.scale() == 1 {
         d.rescale(2);
     }
-    let s = d.to_string();
-    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut out = sign.to_string();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    crate::value::group_thousands(&d.to_string())
 }
 
 fn param_text(p: &Param, periods: &[String], currency: &str) -> String {
