@@ -4,6 +4,7 @@
 mod check;
 mod diff;
 mod errors;
+mod explain;
 mod run;
 
 pub use errors::CliError;
@@ -32,6 +33,8 @@ pub enum Command {
     Run(run::Args),
     /// Compare two versions of a plan over the same data: what changes for every payout.
     Diff(diff::Args),
+    /// Explain a participant's lines: the calculation behind every number, as a tree.
+    Explain(explain::Args),
 }
 
 /// How a subcommand ended.
@@ -56,6 +59,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     result.into()
 }

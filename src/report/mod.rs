@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod diff;
+pub mod explain;
 mod format;
 
 pub use format::{amount, grouped, write_amount};
