@@ -6,6 +6,7 @@ mod diff;
 mod errors;
 mod explain;
 mod run;
+mod statement;
 
 pub use errors::CliError;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Explain a participant's lines: the calculation behind every number, as a tree.
     Explain(explain::Args),
+    /// A participant's statement: lines per period, total and year to date (Markdown or HTML).
+    Statement(statement::Args),
 }
 
 /// How a subcommand ended.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Statement(args) => statement::run(args),
     };
     result.into()
 }
