@@ -1044,7 +1044,11 @@ impl<'p> Walk<'_, '_, 'p> {
             _ => Kind::Expression,
         };
         let mut node = Node::new(kind).role(Some(role));
-        node.formula = Some(self.x.excerpt(e.span));
+        match &e.kind {
+            ExprKind::Cell(c) => node.name = Some(self.plan().cells[*c].name.clone()),
+            ExprKind::Param(id) => node.name = Some(self.plan().params[*id].name.clone()),
+            _ => node.formula = Some(self.x.excerpt(e.span)),
+        }
         node.ty = Some(self.x.type_of(e));
         node.note = Some("not taken".into());
         node

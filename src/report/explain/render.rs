@@ -89,7 +89,9 @@ fn view(node: &Node) -> View {
         }
     }
     let mut notes: Vec<String> = Vec::new();
-    if node.kind.is_definition() || matches!(node.kind, Kind::Parameter | Kind::RowValue) {
+    if node.kind.is_definition()
+        || matches!(node.kind, Kind::Parameter | Kind::RowValue | Kind::Lookup | Kind::Attribute)
+    {
         notes.push(node.kind.name().into());
     }
     match &node.detail {
@@ -113,7 +115,11 @@ fn view(node: &Node) -> View {
     }
 
     let mut body = Vec::new();
-    if node.name.is_some() && !node.see_above {
+    if node.see_above {
+        // A reference to a definition explained earlier: the headline only.
+        return View { head, body, children: Vec::new() };
+    }
+    if node.name.is_some() {
         if let Some(f) = &node.formula {
             body.push(Block::Formula(f.clone()));
         }
