@@ -30,13 +30,23 @@ fn explain(participant: &str, extra: &[&str]) -> String {
 
 /// Runs the reference plan once and explains every participant from that run.
 fn explain_everyone(request: &Request) -> Vec<(String, Explanation)> {
+    explain_everyone_in(&common::root().join("rules/data/2024"), request)
+}
+
+fn explain_everyone_in(data: &std::path::Path, request: &Request) -> Vec<(String, Explanation)> {
+    explain_some_in(data, request, None)
+}
+
+/// Explains the participants `only` (or everyone) from one run over `data`.
+fn explain_some_in(data: &std::path::Path, request: &Request, only: Option<&[&str]>) -> Vec<(String, Explanation)> {
     let root = common::root();
     let text = std::fs::read_to_string(root.join("rules/sales_2024.comp")).unwrap();
     let source = Source { name: "rules/sales_2024.comp".into(), text: text.clone() };
     let plan = common::plan_from(&text, &[]);
-    let inputs = Inputs::new(&plan, Some(&root.join("rules/data/2024")), &[]).unwrap();
+    let inputs = Inputs::new(&plan, Some(data), &[]).unwrap();
     let ev = comp::eval::run(&plan, &inputs, comp::eval::Options::default()).expect("the run");
     (0..ev.participants().len())
+        .filter(|&p| only.is_none_or(|ids| ids.contains(&&*ev.participants()[p])))
         .map(|p| {
             let x = Explainer::new(&ev, &source, inputs.path(&plan.events), p).expect("rows read again");
             (ev.participants()[p].to_string(), x.explain(request))
@@ -188,6 +198,68 @@ fn listed_rows_are_the_rows_aggregated() {
         }
     }
     assert_eq!(reps, 32 * 4);
+}
+
+/// The sample data with its sales rows rewritten by `f` (and repeated).
+fn sample_with_sales(repeat: usize, f: impl Fn(&str) -> String, bom: bool) -> tempfile::TempDir {
+    let root = common::root();
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["roster", "quotas"] {
+        std::fs::copy(root.join(format!("rules/data/2024/{t}.csv")), dir.path().join(format!("{t}.csv"))).unwrap();
+    }
+    let text = std::fs::read_to_string(root.join("rules/data/2024/sales.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut out = String::new();
+    if bom {
+        out.push('\u{feff}');
+    }
+    out.push_str(&f(lines.next().unwrap()));
+    let rows: Vec<&str> = lines.collect();
+    for _ in 0..repeat {
+        for row in &rows {
+            out.push_str(&f(row));
+        }
+    }
+    std::fs::write(dir.path().join("sales.csv"), out).unwrap();
+    dir
+}
+
+/// Rows are found again whatever the file looks like: CRLF and a byte order
+/// mark, quoted fields (parsed as CSV), a file of many blocks with and without
+/// quotes; the explanations do not change and the line numbers are the file's.
+#[test]
+fn rows_are_found_in_any_csv_layout() {
+    let request = Request { rows: true, ..Request::default() };
+    let json =
+        |es: Vec<(String, Explanation)>| serde_json::to_value(es.into_iter().map(|e| e.1).collect::<Vec<_>>()).unwrap();
+    let plain = json(explain_everyone(&request));
+    let crlf = sample_with_sales(1, |l| format!("{l}\r\n"), true);
+    assert_eq!(json(explain_everyone_in(crlf.path(), &request)), plain);
+    let quote_customer = |l: &str| {
+        let mut f: Vec<String> = l.split(',').map(String::from).collect();
+        f[3] = format!("\"{}\"", f[3]);
+        format!("{}\n", f.join(","))
+    };
+    let quoted = sample_with_sales(1, quote_customer, false);
+    assert_eq!(json(explain_everyone_in(quoted.path(), &request)), plain);
+    // More than a block (1 MiB): every row 40 times over, with and without quotes.
+    let rows_of = |es: &[(String, Explanation)], who: &str| -> Vec<usize> {
+        let e = &es.iter().find(|(id, _)| id == who).unwrap().1;
+        e.periods.iter().flat_map(|p| p.rows.as_ref().unwrap().rows.iter().map(|r| r.line)).collect()
+    };
+    let once = explain_everyone(&request);
+    for layout in [sample_with_sales(40, |l| format!("{l}\n"), false), sample_with_sales(40, quote_customer, false)] {
+        assert!(std::fs::metadata(layout.path().join("sales.csv")).unwrap().len() > 1 << 20);
+        let many = explain_some_in(layout.path(), &request, Some(&["R01", "R20", "M3"]));
+        for who in ["R01", "R20", "M3"] {
+            let mut expected: Vec<usize> =
+                (0..40).flat_map(|k| rows_of(&once, who).into_iter().map(move |l| l + 499 * k)).collect();
+            expected.sort();
+            let mut found = rows_of(&many, who);
+            found.sort();
+            assert_eq!(found, expected, "{who}");
+        }
+    }
 }
 
 #[test]

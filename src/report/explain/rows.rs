@@ -1,6 +1,9 @@
 //! One participant's event rows, read again from the events file for an
-//! explanation: rows of other participants are skipped on their key field,
-//! before any other field is parsed.
+//! explanation, skipping other participants' rows early: the file is read in
+//! blocks, and in a block without quotes only the lines that contain the
+//! participant's id (found with a substring search) are parsed as CSV; a block
+//! with quotes is parsed whole, but only the key field of other participants'
+//! rows is looked at.
 //!
 //! The rows are fed through the evaluator's own accumulators and the states must
 //! come out equal to the run's, so the counts an explanation shows are the rows
@@ -11,6 +14,7 @@ use crate::data::{header_positions, parse_cell, DataError};
 use crate::eval::{eval, lookup, period_part, Accumulators, Env, Evaluation, Fault};
 use crate::value::{Val, Value};
 use rust_decimal::Decimal;
+use std::io::Read;
 use std::path::Path;
 
 /// One event row of the participant.
@@ -53,12 +57,17 @@ pub enum RowsError {
     Mismatch(String),
 }
 
+fn mismatch(message: String) -> RowsError {
+    RowsError::Mismatch(message)
+}
+
 /// Reads participant `p`'s rows from the events file at `path` and checks them
 /// against the run's accumulators.
 pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRows, RowsError> {
     let plan = ev.plan;
     let schema = &plan.events;
     let shown = path.display().to_string();
+    let unreadable = |e: std::io::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
     let file = std::fs::File::open(path).map_err(|e| {
         RowsError::Data(vec![DataError::file(
             &shown,
@@ -66,46 +75,106 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
             None,
         )])
     })?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).from_reader(std::io::BufReader::with_capacity(1 << 20, file));
-    let mut headers = reader.byte_headers().map_err(|e| mismatch(format!("cannot read `{shown}`: {e}")))?.clone();
-    if let Some(first) = headers.get(0).and_then(|h| h.strip_prefix(b"\xEF\xBB\xBF")) {
-        // A UTF-8 byte order mark (Excel writes one) is not part of the name.
-        let mut fixed = csv::ByteRecord::new();
-        fixed.push_field(first);
-        headers.iter().skip(1).for_each(|h| fixed.push_field(h));
-        headers = fixed;
-    }
+    let mut blocks = Blocks { file, carry: Vec::new(), line: 1, eof: false, started: false };
+    let Some(header) = blocks.next(true).map_err(unreadable)? else {
+        return Err(mismatch(format!("`{shown}` is empty")));
+    };
+    let mut headers = csv::ByteRecord::new();
+    let _ = csv::ReaderBuilder::new().has_headers(false).from_reader(&header.bytes[..]).read_byte_record(&mut headers);
     let mut errors = Vec::new();
     let Some(positions) = header_positions(schema, &shown, path, &headers, &mut errors) else {
         return Err(RowsError::Data(errors));
     };
-    let used = plan.used_event_columns();
-    let key_field = positions[schema.key];
-    // INVARIANT: the checker requires a date column on the events table.
-    let date = schema.date.expect("events have a date");
+    let mut scan = Scan {
+        ev,
+        p,
+        shown: &shown,
+        used: plan.used_event_columns(),
+        key_field: positions[schema.key],
+        positions,
+        // INVARIANT: the checker requires a date column on the events table.
+        date: schema.date.expect("events have a date"),
+        check: Accumulators::new(plan, 1),
+        out: ParticipantRows::default(),
+    };
     let id = ev.statics.ids[p].as_bytes();
-    let mut out = ParticipantRows::default();
-    let mut check = Accumulators::new(plan, 1);
+    let finder = memchr::memmem::Finder::new(id);
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(mismatch(format!("cannot read `{shown}` again: {e}"))),
+    let csv_error = |e: csv::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
+    while let Some(block) = blocks.next(false).map_err(unreadable)? {
+        let bytes = &block.bytes[..];
+        if memchr::memchr(b'"', bytes).is_none() {
+            // No quotes: a line is a record. Parse only lines holding the id.
+            let (mut line, mut counted, mut done) = (block.first_line, 0, 0);
+            for at in finder.find_iter(bytes) {
+                if at < done {
+                    continue;
+                }
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+                line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+                (counted, done) = (start, end);
+                let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[start..end]);
+                if reader.read_byte_record(&mut record).map_err(csv_error)? && record.get(scan.key_field) == Some(id) {
+                    scan.row(line, &record)?;
+                }
+            }
+        } else {
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+            while reader.read_byte_record(&mut record).map_err(csv_error)? {
+                if record.get(scan.key_field) != Some(id) {
+                    continue;
+                }
+                let line = block.first_line + record.position().map_or(1, |pos| pos.line() as usize) - 1;
+                scan.row(line, &record)?;
+            }
         }
-        // Skip other participants' rows on the key alone.
-        if record.get(key_field) != Some(id) {
-            continue;
+    }
+    for t in 0..plan.calendar.periods.len() {
+        for i in 0..plan.accumulators.len() {
+            if scan.check.state(0, t, i) != ev.accumulators.state(p, t, i) {
+                return Err(mismatch(format!(
+                    "the rows of `{}` in `{shown}` no longer add up to the run's (in {}); was the file changed?",
+                    ev.statics.ids[p], plan.calendar.periods[t].label
+                )));
+            }
         }
-        let line = record.position().map_or(0, |pos| pos.line() as usize);
-        let texts: Vec<&str> = positions
+    }
+    Ok(scan.out)
+}
+
+/// The participant's rows as they are found.
+struct Scan<'a, 'p> {
+    ev: &'a Evaluation<'p>,
+    p: usize,
+    shown: &'a str,
+    /// Columns some rule reads (the others are not parsed, as in the run).
+    used: Vec<bool>,
+    /// Field index of each schema column, and of the key.
+    positions: Vec<usize>,
+    key_field: usize,
+    date: usize,
+    /// The participant's accumulators, rebuilt from the rows read.
+    check: Accumulators,
+    out: ParticipantRows,
+}
+
+impl Scan<'_, '_> {
+    /// One row of the participant, at `line` of the file.
+    fn row(&mut self, line: usize, record: &csv::ByteRecord) -> Result<(), RowsError> {
+        let (ev, p, shown) = (self.ev, self.p, self.shown);
+        let plan = ev.plan;
+        let failed = |what: &str, fault: Fault| {
+            mismatch(format!("{what} failed on `{shown}` line {line} when the rows were read again: {fault:?}"))
+        };
+        let texts: Vec<&str> = self
+            .positions
             .iter()
             .map(|&f| std::str::from_utf8(record.get(f).unwrap_or_default()).unwrap_or_default())
             .collect();
         let mut columns: Vec<Val<'_>> = Vec::with_capacity(texts.len());
-        for (ci, c) in schema.columns.iter().enumerate() {
-            if !used[ci] {
+        for (ci, c) in plan.events.columns.iter().enumerate() {
+            if !self.used[ci] {
                 // As in the run: no rule reads this column.
                 columns.push(Val::Bool(false));
                 continue;
@@ -115,7 +184,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
                 Err(_) => return Err(mismatch(format!("`{shown}` line {line} no longer reads as it did in the run"))),
             }
         }
-        let Val::Date(d) = columns[date] else { unreachable!("date column") };
+        let Val::Date(d) = columns[self.date] else { unreachable!("date column") };
         let Some(t) = plan.calendar.period_of(d) else {
             return Err(mismatch(format!("`{shown}` line {line} is outside the plan's periods")));
         };
@@ -125,7 +194,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
         for rv in &plan.row_values {
             if applies(rv.section) {
                 let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values };
-                let v = eval(&rv.expr, &env).map_err(|f| mismatch(failure(&rv.name, line, f.fault)))?;
+                let v = eval(&rv.expr, &env).map_err(|f| failed(&rv.name, f.fault))?;
                 row_values.push(v);
                 values.push(Some(v.to_owned_value()));
             } else {
@@ -141,39 +210,21 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
                 continue;
             }
             let passes = match &acc.filter {
-                Some(f) => eval(f, &env).map_err(|e| mismatch(failure("a `where`", line, e.fault)))?.bool(),
+                Some(f) => eval(f, &env).map_err(|e| failed("a `where`", e.fault))?.bool(),
                 None => true,
             };
             counted.push(passes);
-            check.push(acc, i, 0, t, &env).map_err(|e| mismatch(failure("an aggregate", line, e.fault)))?;
+            self.check.push(acc, i, 0, t, &env).map_err(|e| failed("an aggregate", e.fault))?;
         }
-        out.rows.push(EventRow {
+        self.out.rows.push(EventRow {
             line,
             period: t,
             fields: texts.iter().map(|s| s.to_string()).collect(),
             values,
             counted,
         });
+        Ok(())
     }
-    for t in 0..plan.calendar.periods.len() {
-        for i in 0..plan.accumulators.len() {
-            if check.state(0, t, i) != ev.accumulators.state(p, t, i) {
-                return Err(mismatch(format!(
-                    "the rows of `{}` in `{shown}` no longer add up to the run's (in {}); was the file changed?",
-                    ev.statics.ids[p], plan.calendar.periods[t].label
-                )));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn mismatch(message: String) -> RowsError {
-    RowsError::Mismatch(message)
-}
-
-fn failure(what: &str, line: usize, fault: Fault) -> String {
-    format!("{what} failed on line {line} when the rows were read again: {fault:?}")
 }
 
 /// Answers the leaves of row formulas, as the run's row step does.
@@ -207,4 +258,82 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
     }
+}
+
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// The file in blocks that end on record boundaries (a newline outside
+/// quotes), as the run reads it.
+struct Blocks {
+    file: std::fs::File,
+    carry: Vec<u8>,
+    /// The line the next block starts on (1-based).
+    line: usize,
+    eof: bool,
+    started: bool,
+}
+
+struct Block {
+    bytes: Vec<u8>,
+    first_line: usize,
+}
+
+impl Blocks {
+    /// The next block; with `one_record`, just the first record (the header).
+    fn next(&mut self, one_record: bool) -> std::io::Result<Option<Block>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        loop {
+            let cut = boundary(&buf, one_record);
+            if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
+                self.carry = buf.split_off(cut);
+                return Ok(Some(self.emit(buf)));
+            }
+            if self.eof {
+                return Ok((!buf.is_empty()).then(|| self.emit(buf)));
+            }
+            let start = buf.len();
+            buf.resize(start + BLOCK_BYTES, 0);
+            let n = self.file.read(&mut buf[start..])?;
+            buf.truncate(start + n);
+            if n == 0 {
+                self.eof = true;
+            }
+            if !self.started {
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    // A UTF-8 byte order mark (Excel writes one) is not data.
+                    buf.drain(..3);
+                }
+                self.started = true;
+            }
+        }
+    }
+
+    fn emit(&mut self, bytes: Vec<u8>) -> Block {
+        let block = Block { first_line: self.line, bytes };
+        self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
+        block
+    }
+}
+
+/// Just past the first (or the last) newline outside quotes; blocks start
+/// outside quotes.
+fn boundary(bytes: &[u8], first: bool) -> Option<usize> {
+    if !first && memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => in_quotes = !in_quotes,
+            _ if !in_quotes => {
+                if first {
+                    return Some(i + 1);
+                }
+                last = Some(i + 1);
+            }
+            _ => {}
+        }
+    }
+    last
 }
