@@ -81,10 +81,11 @@ fn check_node(n: &Node, at: &str) {
         }
         Some(Detail::Choice { function, arguments, chosen }) => {
             let values: Vec<Decimal> = arguments.iter().map(|a| a.value.as_ref().unwrap().num().unwrap()).collect();
-            let expected = if *function == "min" {
-                values.iter().copied().min().unwrap()
-            } else {
-                values.iter().copied().max().unwrap()
+            let expected = match *function {
+                "min" => values.iter().copied().min().unwrap(),
+                "max" => values.iter().copied().max().unwrap(),
+                "clamp" => values[0].min(values[2]).max(values[1]),
+                other => panic!("unknown choice {other}"),
             };
             assert_eq!(expected, unrounded(n), "{}", ctx());
             assert_eq!(values[*chosen], expected, "{}", ctx());
@@ -165,6 +166,142 @@ fn every_explained_line_is_the_run_value_and_adds_up() {
     for (key, amount) in &run {
         assert_eq!(explained.get(key), Some(amount), "{key:?}");
     }
+}
+
+/// A plan with the constructs the sample plan does not use: `prev` (also of
+/// itself), values to date, whole and fixed-amount tiers, ranks and averages
+/// over a team, rows over a team, `clamp`, `round`, `not`/`or`, `abs`, `min`,
+/// `max`, `avg` and `count` of rows.
+const CONSTRUCTS: &str = r#"
+plan "constructs" {
+    currency CNY
+    period   quarter
+    year     2024
+}
+participants roster by participant {
+    participant: text
+    role:        text
+    team:        text
+}
+lookup quotas by rep {
+    rep:          text
+    annual_quota: money
+}
+events sales by rep on date {
+    date:         date
+    rep:          text
+    customer:     text
+    new_customer: bool
+    amount:       money
+}
+param weight = by quarter { Q1: 20%, Q2: 30%, Q3: 20%, Q4: 30% }
+
+value C = sum(amount)
+info year_total = sum(C) over year
+info to_date = sum(C) over ytd
+info rows_to_date = sum(amount) over ytd
+info last_quarter = prev(C, 0 CNY)
+info running = prev(running, 0 CNY) + C
+info biggest = max(amount)
+info smallest = min(amount)
+info average = avg(amount)
+info rows = count() × 1 CNY
+
+section reps where role == "rep" {
+    value A = C / (quotas.annual_quota × weight)
+    payout kicker = tiers whole on A {
+        0%   to 50%    : 0 CNY
+        50%  to 100%   : 500 CNY
+        100% and above : 1,000 CNY
+    }
+    payout whole_rate = tiers whole on C {
+        0 CNY     to 1,000 CNY : 1%
+        1,000 CNY and above    : 2%
+    }
+    payout steps = tiers marginal on C {
+        0 CNY     to 1,000 CNY : 10 CNY
+        1,000 CNY and above    : 20 CNY
+    }
+    info place = rank(C) over team × 1 CNY
+    info team_average = avg(C) over team
+    info team_rows = sum(amount) over team
+    value new_ones = count(distinct customer where new_customer)
+    payout clamped = clamp(C - 1,000 CNY, 0, 100 CNY)
+    info rounded = round(C × 0.7%, 1, down)
+    payout either = if not (C > 500 CNY) or new_ones > 0 then 1 CNY else abs(C - 2,000 CNY) × 1%
+}
+
+section managers where role == "manager" {
+    payout override = sum(C) over team × 1%
+}
+"#;
+
+#[test]
+fn other_constructs_explain_to_the_run_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("roster", "participant,role,team\nR1,rep,A\nR2,rep,A\nR3,rep,B\nM1,manager,A\n"),
+        ("quotas", "rep,annual_quota\nR1,10000\nR2,4000\nR3,2000\n"),
+        (
+            "sales",
+            "date,rep,customer,new_customer,amount\n\
+             2024-01-05,R1,C1,true,800\n2024-02-06,R1,C2,false,-100\n2024-01-07,R2,C3,false,2000\n\
+             2024-05-05,R1,C1,false,1500\n2024-05-09,R3,C9,true,300\n2024-06-30,R2,C3,false,1000\n\
+             2024-11-01,R1,C4,true,2500\n2024-12-31,R3,C9,false,700\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(format!("{name}.csv")), text).unwrap();
+    }
+    let plan = common::plan_from(CONSTRUCTS, &[]);
+    let run = common::parse_csv(&common::run_csv(&plan, dir.path()));
+    let source = Source { name: "constructs.comp".into(), text: CONSTRUCTS.into() };
+    let inputs = Inputs::new(&plan, Some(dir.path()), &[]).unwrap();
+    let ev = comp::eval::run(&plan, &inputs, comp::eval::Options::default()).unwrap();
+    let mut explained = common::Payouts::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (p, id) in ev.participants().iter().enumerate() {
+        let x = Explainer::new(&ev, &source, inputs.path(&plan.events), p).unwrap();
+        for period in x.explain(&Request::default()).periods {
+            for line in &period.lines {
+                let name = line.name.clone().unwrap();
+                check_node(line, &format!("{id} {} {name}", period.period));
+                line.walk(&mut |n| {
+                    kinds.insert(format!("{:?}", n.kind));
+                    if let Some(d) = &n.detail {
+                        kinds.insert(format!("detail:{}", serde_json::to_value(d).unwrap()["kind"].as_str().unwrap()));
+                    }
+                });
+                explained.insert((id.to_string(), period.period.clone(), name), line.value.as_ref().unwrap().exact());
+            }
+            let total = period.total.unwrap().exact();
+            explained.insert((id.to_string(), period.period.clone(), "total".into()), total);
+        }
+    }
+    assert_eq!(explained, run);
+    let kinds: Vec<String> = kinds.into_iter().collect();
+    insta::assert_snapshot!("constructs_kinds", kinds.join(" "));
+    // R1 in Q2: the previous quarter's values, whole and fixed tiers.
+    insta::assert_snapshot!("constructs_text", explain_in(dir.path(), "R1", "2024-Q2"));
+}
+
+/// `comp explain` of the constructs plan.
+fn explain_in(data: &std::path::Path, participant: &str, period: &str) -> String {
+    let plan = data.join("constructs.comp");
+    std::fs::write(&plan, CONSTRUCTS).unwrap();
+    let args = [
+        "explain",
+        plan.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--participant",
+        participant,
+        "--period",
+        period,
+    ];
+    let out = comp(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().replace(data.to_str().unwrap(), "DIR")
 }
 
 #[test]

@@ -34,7 +34,7 @@
 //! Node {
 //!   kind,       payout | info | value | parameter | attribute | lookup | period | rows |
 //!               row_value | group | periods | tiers | if | compare | condition | min |
-//!               max | round | prev | constant | expression
+//!               max | clamp | round | prev | constant | expression
 //!   role?,      the node's place in its parent: condition | then | else | argument |
 //!               base | of | pool | weight | own | default
 //!   name?,      the definition, parameter or column name
@@ -50,10 +50,12 @@
 //!     group    {function, over, group?, size, members: [{participant, value, rank?, this}],
 //!               truncated, pool?, weight?, total_weight?}
 //!     periods  {function, over, values: [{period, value}]}
-//!     tiers    {mode, base, of?, bands: [{band, from, to?, portion, pays, rate?, amount, reached}]}
+//!     tiers    {mode, fixed, base, of?, bands: [{band, from, to?, portion, pays, rate?, amount, reached}]}
+//!              (fixed: bands pay amounts, `rate` is the amount and `portion` the whole base)
 //!     if       {condition, taken}
 //!     compare  {left: {formula, value}, op, right: {formula, value}, result}
-//!     choice   {function, arguments: [{formula, value}], chosen}
+//!     choice   {function (min | max | clamp), arguments: [{formula, value}], chosen}
+//!              (clamp's arguments are x, lo, hi; chosen is x when inside the bounds)
 //!     prev     {of, from?, default_used}
 //!   children: [Node]   what the value is computed from
 //! }
@@ -319,6 +321,7 @@ pub enum Kind {
     Condition,
     Min,
     Max,
+    Clamp,
     Round,
     Prev,
     Constant,
@@ -345,6 +348,7 @@ impl Kind {
             Kind::Condition => "condition",
             Kind::Min => "min",
             Kind::Max => "max",
+            Kind::Clamp => "clamp",
             Kind::Round => "round",
             Kind::Prev => "prev",
             Kind::Constant => "constant",
@@ -483,6 +487,8 @@ pub enum Detail {
     },
     Tiers {
         mode: &'static str,
+        /// Bands pay fixed amounts instead of rates.
+        fixed: bool,
         base: Option<Shown>,
         #[serde(skip_serializing_if = "Option::is_none")]
         of: Option<Shown>,
@@ -661,8 +667,38 @@ impl<'e, 'p> Explainer<'e, 'p> {
         Shown { value, ty, scale: self.scale }
     }
 
+    /// The source text of a span. The parser's span of an expression with a
+    /// parenthesised operand stops inside the parentheses (`C / (a × b`), so
+    /// the excerpt is widened over the parentheses it lacks.
     fn excerpt(&self, span: Span) -> String {
-        self.source.text.get(span.start..span.end).unwrap_or_default().to_string()
+        let text = &self.source.text;
+        let Some(inner) = text.get(span.start..span.end) else { return String::new() };
+        let (mut depth, mut lowest) = (0i32, 0i32);
+        for c in inner.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    lowest = lowest.min(depth);
+                }
+                _ => {}
+            }
+        }
+        let (mut start, mut end) = (span.start, span.end);
+        for _ in 0..-lowest {
+            match text[..start].trim_end().strip_suffix('(') {
+                Some(before) => start = before.len(),
+                None => break,
+            }
+        }
+        for _ in 0..(depth - lowest) {
+            let rest = &text[end..];
+            match rest.trim_start().strip_prefix(')') {
+                Some(after) => end = text.len() - after.len(),
+                None => break,
+            }
+        }
+        text[start..end].to_string()
     }
 
     /// `file:line` of a position in the plan.
@@ -831,6 +867,14 @@ impl<'p> Walk<'_, '_, 'p> {
                 None => node.children = self.parts(inner),
             },
         }
+        if let ExprKind::Round { value, rounding } = &inner.kind {
+            // `round(...)` written in the formula.
+            let unrounded = self.value_of(value).map(|v| x.shown(v, cell.ty));
+            if node.unrounded.is_none() && unrounded.is_some() && unrounded != node.value {
+                node.unrounded = unrounded;
+                node.rounding = Some(format!("{} {}", rounding.unit, rounding.mode.name()));
+            }
+        }
         node
     }
 
@@ -976,6 +1020,27 @@ impl<'p> Walk<'_, '_, 'p> {
                 children.extend(self.parts(r));
                 (Kind::Compare, Some(detail), children)
             }
+            ExprKind::Max(_) if clamp_parts(e).is_some() => {
+                // `clamp(x, lo, hi)`, compiled as `max(lo, min(x, hi))`.
+                let (x, lo, hi) = clamp_parts(e).expect("checked");
+                let arguments: Vec<Operand> = [x, lo, hi].iter().map(|a| self.operand(a)).collect();
+                let result = self.value_of(e);
+                let at = |i: usize| arguments[i].value.as_ref().map(|s| &s.value) == result.as_ref();
+                // The value itself when inside the bounds, else the bound that applied.
+                let chosen = if at(0) {
+                    0
+                } else if at(1) {
+                    1
+                } else {
+                    2
+                };
+                let children = [x, lo, hi]
+                    .into_iter()
+                    .filter(|a| !matches!(a.kind, ExprKind::Const(_)))
+                    .map(|a| self.node(a, Some(Role::Argument)))
+                    .collect();
+                (Kind::Clamp, Some(Detail::Choice { function: "clamp", arguments, chosen }), children)
+            }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
                 let is_min = matches!(e.kind, ExprKind::Min(_));
                 let arguments: Vec<Operand> = xs.iter().map(|x| self.operand(x)).collect();
@@ -1104,6 +1169,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 TierMode::Marginal => "marginal",
                 TierMode::Whole => "whole",
             },
+            fixed: table.fixed,
             base: self.shown_of(&table.base),
             of: table.of.as_ref().and_then(|of| self.shown_of(of)),
             bands,
@@ -1325,6 +1391,15 @@ impl<'p> Walk<'_, '_, 'p> {
                     }
                 } else if this_is_member {
                     node.children = self.parts(&a.arg).into_iter().map(|n| n.role(Some(Role::Own))).collect();
+                    if matches!(a.arg.kind, ExprKind::Aggregate { .. }) {
+                        // `sum(amount) over team`: the participant's own rows,
+                        // written without the `over`.
+                        for child in &mut node.children {
+                            if let Some((own, _)) = child.formula.as_deref().and_then(|f| f.rsplit_once(" over ")) {
+                                child.formula = Some(own.to_string());
+                            }
+                        }
+                    }
                 }
                 node.detail = Some(Detail::Group {
                     function: func,
@@ -1341,6 +1416,17 @@ impl<'p> Walk<'_, '_, 'p> {
         }
         node
     }
+}
+
+/// `clamp(x, lo, hi)` is compiled to `max(lo, min(x, hi))`, both with the
+/// call's span: its three arguments.
+fn clamp_parts(e: &Expr) -> Option<(&Expr, &Expr, &Expr)> {
+    let ExprKind::Max(outer) = &e.kind else { return None };
+    let [lo, inner] = outer.as_slice() else { return None };
+    let ExprKind::Min(xs) = &inner.kind else { return None };
+    let [x, hi] = xs.as_slice() else { return None };
+    let same = (inner.span.start, inner.span.end) == (e.span.start, e.span.end);
+    same.then_some((x, lo, hi))
 }
 
 /// Answers a `having` condition for one distinct key.

@@ -149,6 +149,24 @@ fn view(node: &Node) -> View {
             Seg::Text(" → ".into()),
             Seg::Value(result.to_string()),
         ])),
+        Some(Detail::Choice { function: "clamp", arguments, chosen }) if arguments.len() == 3 => {
+            let arg = |i: usize| {
+                let (f, v) = (one_line(&arguments[i].formula), shown(&arguments[i].value));
+                if f == v || f == "0" {
+                    vec![Seg::Code(f)]
+                } else {
+                    vec![Seg::Code(f), Seg::Text(" ".into()), Seg::Value(v)]
+                }
+            };
+            let mut line = arg(0);
+            line.push(Seg::Muted(" kept between ".into()));
+            line.extend(arg(1));
+            line.push(Seg::Muted(" and ".into()));
+            line.extend(arg(2));
+            line.push(Seg::Text(" → ".into()));
+            line.push(Seg::Code(one_line(&arguments[*chosen].formula)));
+            body.push(Block::Line(line));
+        }
         Some(Detail::Choice { function, arguments, chosen }) => {
             let mut line = vec![Seg::Muted(format!("{function} of "))];
             for (i, a) in arguments.iter().enumerate() {
@@ -268,31 +286,40 @@ fn view(node: &Node) -> View {
                 right: vec![false, true],
             }));
         }
-        Some(Detail::Tiers { mode, base, of, bands }) => {
+        Some(Detail::Tiers { mode, fixed, base, of, bands }) => {
             let mut line = vec![Seg::Muted(format!("{mode} tiers on ")), Seg::Value(shown(base))];
             if let Some(of) = of {
                 line.push(Seg::Muted(", band edges × ".into()));
                 line.push(Seg::Value(of.text()));
             }
             body.push(Block::Line(line));
+            // A band paying a named rate shows the rate's value too.
+            let named = |p: &str| {
+                p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+            };
             let rows = bands
                 .iter()
                 .map(|b| {
-                    vec![
+                    let mut row = vec![
                         b.band.clone(),
                         shown(&b.from),
                         b.to.as_ref().map_or_else(|| "and above".into(), Shown::text),
-                        b.portion.text(),
-                        format!("{} {}", b.pays, shown(&b.rate)),
-                        b.amount.text(),
-                    ]
+                    ];
+                    if !fixed {
+                        row.push(b.portion.text());
+                    }
+                    row.push(if named(&b.pays) { format!("{} {}", b.pays, shown(&b.rate)) } else { b.pays.clone() });
+                    row.push(b.amount.text());
+                    row
                 })
                 .collect();
-            body.push(Block::Table(Table {
-                header: ["band", "from", "to", "portion", "pays", "amount"].map(String::from).to_vec(),
-                rows,
-                right: vec![false, true, true, true, false, true],
-            }));
+            let (header, right) = if *fixed {
+                (vec!["band", "from", "to", "pays", "amount"], vec![false, true, true, false, true])
+            } else {
+                (vec!["band", "from", "to", "portion", "pays", "amount"], vec![false, true, true, true, false, true])
+            };
+            body.push(Block::Table(Table { header: header.into_iter().map(String::from).collect(), rows, right }));
         }
     }
     View { head, body, children: node.children.iter().map(view).collect() }
