@@ -12,10 +12,13 @@
 //!
 //! # The JSON form (`comp explain --format json`)
 //!
-//! The field names are stable; tools may rely on them. Every value is a string:
-//! numbers are exact decimals (`"1528.245"`, a ratio `"0.6"` for 60%, money
-//! with at least two decimals), booleans `"true"`/`"false"`, dates
-//! `YYYY-MM-DD`. Optional fields are left out when they do not apply.
+//! The field names are stable; tools may rely on them. Every value the plan
+//! computes or reads (`value`, amounts, edges, rates, members' values) is a
+//! string: numbers are exact decimals (`"1528.245"`, a ratio `"0.6"` for 60%,
+//! money with at least two decimals), booleans `"true"`/`"false"`, dates
+//! `YYYY-MM-DD`. Counts, indexes and flags (`row_count`, `rows`, `chosen`,
+//! `condition`, `result`, `this`, ...) are JSON numbers and booleans. Fields
+//! marked `?` are left out when they do not apply.
 //!
 //! ```text
 //! Explanation {
@@ -27,7 +30,8 @@
 //!     row_count,                          the participant's event rows in the period
 //!     lines: [Node],                      each payout and info line (or the `--line`)
 //!     total?,                             the sum of the payout lines
-//!     rows?: {columns, values, rows: [{line, fields, values}]}   with `--rows`
+//!     rows?: {columns, values, rows: [{line, fields, values}]}   with `--rows`: each row's
+//!                                         fields as written, and the plan's row values
 //!   }]
 //! }
 //!
@@ -42,22 +46,27 @@
 //!   at?,        "file:line" of the definition
 //!   type?,      money | percent | number | bool | text | date
 //!   value,      the value (null when not evaluated: a branch not taken, a row value)
-//!   unrounded?, rounding?   a line's value before the plan's rounding, when it differs
+//!   unrounded?, rounding?   the value before the rounding of a line (or a `round()`), when it differs
 //!   note?,      a remark for people ("not taken", "explained above")
 //!   see_above?, true when the definition is explained earlier in the same period
 //!   detail?,    one of (by its `kind`):
 //!     rows     {function, periods, rows, filter?, having?, keys?: [{key, values, counted}], keys_total?}
+//!              (rows: the rows that went into the aggregate; keys of a count(distinct),
+//!              at most 50, with their `having` aggregates)
 //!     group    {function, over, group?, size, members: [{participant, value, rank?, this}],
 //!               truncated, pool?, weight?, total_weight?}
+//!              (members: ranks in rank order, others by id; at most 25, always with the
+//!              participant explained; `truncated` when some are left out; a share's
+//!              member values are the weights)
 //!     periods  {function, over, values: [{period, value}]}
-//!     tiers    {mode, fixed, base, of?, bands: [{band, from, to?, portion, pays, rate?, amount, reached}]}
+//!     tiers    {mode, fixed, base, of?, bands: [{band, from, to?, portion, pays, rate, amount, reached}]}
 //!              (fixed: bands pay amounts, `rate` is the amount and `portion` the whole base)
 //!     if       {condition, taken}
 //!     compare  {left: {formula, value}, op, right: {formula, value}, result}
 //!     choice   {function (min | max | clamp), arguments: [{formula, value}], chosen}
 //!              (clamp's arguments are x, lo, hi; chosen is x when inside the bounds)
 //!     prev     {of, from?, default_used}
-//!   children: [Node]   what the value is computed from
+//!   children?: [Node]  what the value is computed from
 //! }
 //! ```
 
