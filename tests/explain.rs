@@ -512,3 +512,23 @@ fn usage_errors() {
     assert!(err.contains("a value of each row"), "{err}");
     assert_eq!(comp(&["explain", "rules/sales_2024.comp", "--participant", "R01"]).status.code(), Some(2));
 }
+
+/// `comp explain ... | head`: a reader that goes away ends the output quietly.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    for command in ["explain", "statement"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_comp"))
+            .current_dir(common::root())
+            .args([command, "rules/sales_2024.comp", "--data", "rules/data/2024", "--participant", "R03"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start comp");
+        drop(child.stdout.take());
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert_eq!(stderr, "", "{command}");
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{command}");
+    }
+}

@@ -1,9 +1,12 @@
 //! `comp explain PLAN --data DIR --participant ID`: the calculation behind a
 //! participant's lines, as a tree.
 
-use super::{load_plan, parse_assignment, parse_table, write_atomic, DiagnosticFormat, Exit, Reporter};
+use super::{
+    is_broken_pipe, load_plan, parse_assignment, parse_table, say, write, write_atomic, CliError, DiagnosticFormat,
+    Exit, Reporter, Stream,
+};
 use crate::check::{CellId, Override, Plan};
-use crate::data::Inputs;
+use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::{Evaluation, RunError};
 use crate::report::diagnostics::Source;
 use crate::report::explain::{self, Explainer, Request, RowsError};
@@ -74,13 +77,13 @@ pub(super) struct Loaded {
 /// Reads and checks the plan and locates the data, as `comp run` does.
 pub(super) fn load(args: &PlanArgs, reporter: &mut Reporter, command: &str) -> Result<Loaded, Exit> {
     if args.data.is_none() && args.tables.is_empty() {
-        eprintln!("error: `comp {command}` needs the data: `--data DIR` or `--table NAME=PATH` for each table");
+        say(&format!("error: `comp {command}` needs the data: `--data DIR` or `--table NAME=PATH` for each table"));
         return Err(Exit::Usage);
     }
     let mut options = crate::eval::Options::default();
     if let Some(n) = args.threads {
         if n == 0 {
-            eprintln!("error: `--threads` must be at least 1");
+            say("error: `--threads` must be at least 1");
             return Err(Exit::Usage);
         }
         options.threads = n;
@@ -101,22 +104,39 @@ pub(super) fn load(args: &PlanArgs, reporter: &mut Reporter, command: &str) -> R
     Ok(Loaded { plan, source, inputs, options })
 }
 
+/// Reports data errors as `comp run` does.
+fn report_data(errors: Vec<DataError>, reporter: &mut Reporter) {
+    let stopped = DataError::stopped_at(&errors);
+    for e in errors {
+        // The file's name, for `--diagnostics json` when the error has no snippet.
+        let file = Source { name: e.file.clone(), text: String::new() };
+        reporter.report(e, Some(&file));
+    }
+    match stopped {
+        Some(at) => reporter.summary_stopped("the data", &format!("stopped after {at}")),
+        None => reporter.summary("the data"),
+    }
+}
+
 /// The run, exactly as `comp run` computes it.
 pub(super) fn evaluate<'p>(loaded: &'p Loaded, reporter: &mut Reporter) -> Result<Evaluation<'p>, Exit> {
     match crate::eval::run(&loaded.plan, &loaded.inputs, loaded.options) {
         Ok(ev) => Ok(ev),
         Err(RunError::Data(errors)) => {
-            for e in errors {
-                reporter.report(e, None);
-            }
-            reporter.summary("the data");
+            report_data(errors, reporter);
             Err(Exit::Invalid)
         }
         Err(RunError::Eval(errors)) => {
+            // Evaluation keeps the first MAX_ERRORS errors.
+            let stopped = errors.len() >= MAX_ERRORS;
             for e in errors {
                 reporter.report(e, Some(&loaded.source));
             }
-            reporter.summary("the run");
+            if stopped {
+                reporter.summary_stopped("the run", &format!("only the first {MAX_ERRORS} are shown"));
+            } else {
+                reporter.summary("the run");
+            }
             Err(Exit::Invalid)
         }
     }
@@ -133,20 +153,17 @@ pub(super) fn explainer<'e, 'p>(
         let hint = crate::check::did_you_mean(id, ev.participants().iter().map(|s| &**s))
             .map(|h| format!("; {h}"))
             .unwrap_or_default();
-        eprintln!("error: no participant `{id}` in `{}`{hint}", loaded.plan.participants.name);
+        say(&format!("error: no participant `{id}` in `{}`{hint}", loaded.plan.participants.name));
         return Err(Exit::Usage);
     };
     match Explainer::new(ev, &loaded.source, loaded.inputs.path(&loaded.plan.events), p) {
         Ok(x) => Ok(x),
         Err(RowsError::Data(errors)) => {
-            for e in errors {
-                reporter.report(e, None);
-            }
-            reporter.summary("the data");
+            report_data(errors, reporter);
             Err(Exit::Invalid)
         }
         Err(RowsError::Mismatch(message)) => {
-            eprintln!("error: {message}");
+            say(&format!("error: {message}"));
             Err(Exit::Invalid)
         }
     }
@@ -167,7 +184,7 @@ fn period(plan: &Plan, wanted: &str) -> Result<usize, Exit> {
     });
     found.ok_or_else(|| {
         let labels: Vec<&str> = periods.iter().map(|p| p.label.as_str()).collect();
-        eprintln!("error: no period `{wanted}`; the plan's periods are {}", labels.join(", "));
+        say(&format!("error: no period `{wanted}`; the plan's periods are {}", labels.join(", ")));
         Exit::Usage
     })
 }
@@ -176,37 +193,44 @@ fn period(plan: &Plan, wanted: &str) -> Result<usize, Exit> {
 fn definition(ev: &Evaluation<'_>, p: usize, name: &str) -> Result<CellId, Exit> {
     let plan = ev.plan;
     if plan.row_values.iter().any(|r| r.name == name) {
-        eprintln!(
+        say(&format!(
             "error: `{name}` is a value of each row; explain a value that aggregates it, or list the rows with `--rows`"
-        );
+        ));
         return Err(Exit::Usage);
     }
     let Some(c) = plan.cell_by_name(name) else {
         let names = plan.cells.iter().map(|c| c.name.as_str());
         let hint = crate::check::did_you_mean(name, names).map(|h| format!("; {h}")).unwrap_or_default();
-        eprintln!("error: the plan has no line or value `{name}`{hint}");
+        say(&format!("error: the plan has no line or value `{name}`{hint}"));
         return Err(Exit::Usage);
     };
     let cell = &plan.cells[c];
     if !ev.in_section(cell.section, p) {
         let section = cell.section.map(|s| plan.sections[s].name.as_str()).unwrap_or("?");
-        eprintln!("error: `{name}` does not apply to `{}`: it is defined in section `{section}`", ev.statics.ids[p]);
+        say(&format!(
+            "error: `{name}` does not apply to `{}`: it is defined in section `{section}`",
+            ev.statics.ids[p]
+        ));
         return Err(Exit::Usage);
     }
     Ok(c)
 }
 
-pub(super) fn write_out(output: &Option<PathBuf>, text: &str) -> Exit {
-    match output {
-        Some(path) => {
-            if let Err(e) = write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", path.display());
-                return Exit::Invalid;
-            }
+/// Writes the result as `comp run` does: atomically to `--output`, or to stdout,
+/// where a reader that went away (`| head`) ends the output quietly.
+pub(super) fn write_out(output: &Option<PathBuf>, text: &str, reporter: &mut Reporter) -> Exit {
+    let written = match output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write(Stream::Stdout, text),
+    };
+    match written {
+        Ok(()) => Exit::Ok,
+        Err(e) if output.is_none() && is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => {
+            reporter.report(CliError::write(output.as_deref(), &e), None);
+            Exit::Invalid
         }
-        None => print!("{text}"),
     }
-    Exit::Ok
 }
 
 pub fn run(args: Args) -> Exit {
@@ -246,5 +270,5 @@ pub fn run(args: Args) -> Exit {
             s
         }
     };
-    write_out(&args.output, &text)
+    write_out(&args.output, &text, &mut reporter)
 }

@@ -47,5 +47,5 @@ pub fn run(args: Args) -> Exit {
         StatementFormat::Markdown => statement::markdown(&s),
         StatementFormat::Html => statement::html(&s),
     };
-    write_out(&args.output, &text)
+    write_out(&args.output, &text, &mut reporter)
 }
