@@ -639,13 +639,28 @@ pub fn html_escape(s: &str) -> String {
 fn html_segs(segs: &[Seg]) -> String {
     let mut out = String::new();
     for s in segs {
-        let _ = match s {
-            Seg::Text(t) => write!(out, "{}", html_escape(t)),
-            Seg::Name(t) => write!(out, "<b class=\"n\">{}</b>", html_escape(t)),
-            Seg::Code(t) => write!(out, "<code>{}</code>", html_escape(t)),
-            Seg::Value(t) => write!(out, "<span class=\"v\">{}</span>", html_escape(t)),
-            Seg::Muted(t) => write!(out, "<span class=\"m\">{}</span>", html_escape(t)),
-        };
+        let _ =
+            match s {
+                Seg::Text(t) => write!(out, "{}", html_escape(t)),
+                Seg::Name(t) => write!(out, "<b class=\"n\">{}</b>", html_escape(t)),
+                Seg::Code(t) => write!(out, "<code>{}</code>", html_escape(t)),
+                Seg::Value(t) => write!(out, "<span class=\"v\">{}</span>", html_escape(t)),
+                Seg::Muted(t) => {
+                    // Notes quote names in backticks: code in the page.
+                    let inner: String =
+                        t.split('`')
+                            .enumerate()
+                            .map(|(i, part)| {
+                                if i % 2 == 1 {
+                                    format!("<code>{}</code>", html_escape(part))
+                                } else {
+                                    html_escape(part)
+                                }
+                            })
+                            .collect();
+                    write!(out, "<span class=\"m\">{inner}</span>")
+                }
+            };
     }
     out
 }
