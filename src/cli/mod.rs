@@ -4,7 +4,9 @@
 mod check;
 mod diff;
 mod errors;
+mod explain;
 mod run;
+mod statement;
 
 pub use errors::CliError;
 
@@ -32,6 +34,10 @@ pub enum Command {
     Run(run::Args),
     /// Compare two versions of a plan over the same data: what changes for every payout.
     Diff(diff::Args),
+    /// Explain a participant's lines: the calculation behind every number, as a tree.
+    Explain(explain::Args),
+    /// A participant's statement: lines per period, total and year to date (Markdown or HTML).
+    Statement(statement::Args),
 }
 
 /// How a subcommand ended.
@@ -56,6 +62,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Statement(args) => statement::run(args),
     };
     result.into()
 }

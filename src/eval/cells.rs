@@ -267,6 +267,28 @@ impl<'p> Evaluation<'p> {
         self.plan.lines.iter().any(|&c| self.in_section(self.plan.cells[c].section, p))
     }
 
+    /// Evaluates a part of a definition (a sub-expression of the plan) for a
+    /// participant and period, as the run did: definitions are read from the
+    /// store, aggregates from the accumulators and group values from the cache.
+    /// For explanations; the participant must be one the expression applies to.
+    pub fn eval_at<'a>(&'a self, e: &'a crate::check::Expr, p: usize, t: usize) -> EvalResult<Val<'a>> {
+        eval(e, &CellEnv { ev: self, p, t })
+    }
+
+    /// The environment definitions are evaluated in, for participant `p` in
+    /// period `t` (for [`super::tier_bands`] and the like).
+    pub fn env_at<'a>(&'a self, p: usize, t: usize) -> impl Env<'a> + 'a {
+        CellEnv { ev: self, p, t }
+    }
+
+    /// The members of `p`'s group for an aggregate across participants (in the
+    /// aggregate's domain), sorted by id; `None` for aggregates across periods.
+    pub fn group_members(&self, across: crate::check::AcrossId, p: usize) -> Option<&[usize]> {
+        let groups = &self.groups[across];
+        let g = *groups.of.get(p)?;
+        Some(&groups.members[g])
+    }
+
     fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
         let a = &self.plan.across[id];
         let fail = |fault| Box::new(Failure { fault, span: a.span });
