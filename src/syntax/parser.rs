@@ -329,6 +329,10 @@ impl Builder {
         let sp = span(&pair);
         let kind = match pair.as_rule() {
             Rule::expr => return self.expr(pair),
+            Rule::paren => {
+                let inner = self.expr(pair.into_inner().next().expect("a parenthesised expression"));
+                return Expr { span: sp, ..inner };
+            }
             Rule::number => ExprKind::Number(self.number(&pair)),
             Rule::percent => ExprKind::Percent(self.number(&pair.into_inner().next().unwrap()) / Decimal::ONE_HUNDRED),
             Rule::money => self.money(pair),
