@@ -172,7 +172,7 @@ pub(crate) struct Compiler<'a, 'e> {
     param_path: Vec<(usize, Via)>,
 }
 
-const SCOPE_WORDS: [&str; 3] = ["all", "year", "ytd"];
+const SCOPE_WORDS: [&str; 5] = ["all", "year", "ytd", "reports", "all_reports"];
 const FUNCTIONS: [&str; 12] =
     ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "average"];
 
@@ -1609,6 +1609,21 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "all" => Some(AcrossScope::All),
             "year" if periods_ok => Some(AcrossScope::Periods(PeriodScope::Year)),
             "ytd" if periods_ok => Some(AcrossScope::Periods(PeriodScope::YearToDate)),
+            "reports" | "all_reports" => {
+                if self.participants.reports_to.is_none() {
+                    self.errors.push(CheckError::invalid(
+                        format!("`over {}` needs a hierarchy", over.as_str()),
+                        over.span,
+                        "no `reports to` column",
+                        Some(format!(
+                            "declare who reports to whom: `participants {} by {} reports to manager {{ ... }}`",
+                            self.participants.name, self.participants.columns[self.participants.key].name
+                        )),
+                    ));
+                    return None;
+                }
+                Some(AcrossScope::Reports { transitive: over.as_str() == "all_reports" })
+            }
             w => match self.participants.column(w) {
                 Some(c) => Some(AcrossScope::Group(c)),
                 None => {
@@ -1798,13 +1813,14 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mode = match t.mode.as_str() {
             "marginal" => TierMode::Marginal,
             "whole" => TierMode::Whole,
+            "lookup" => TierMode::Lookup,
             other => {
                 self.errors.push(CheckError::Unknown {
                     what: "tier mode",
                     name: other.to_string(),
                     span: t.mode.span.into(),
-                    help: did_you_mean(other, ["marginal", "whole"]).or_else(|| {
-                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进)".into())
+                    help: did_you_mean(other, ["marginal", "whole", "lookup"]).or_else(|| {
+                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached".into())
                     }),
                 });
                 return None;
@@ -1832,6 +1848,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mut bands = Vec::new();
         let mut bounds: Vec<(Decimal, Option<Decimal>, Span)> = Vec::new();
         let mut fixed: Option<bool> = None;
+        let mut lookup_ty: Option<Ty> = None;
         let mut ty = base.ty;
         for b in &t.bands {
             let edge_ty = if of.is_some() { Ty::Known(Type::Ratio) } else { base.ty };
@@ -1843,6 +1860,22 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let pays = self.numeric_arg(&b.pays, scope);
             let (Some(from), Some(to), Some(pays)) = (from, to, pays) else { continue };
             level = self.join_level(level, pays.level, t.base.span, b.pays.span)?;
+            if mode == TierMode::Lookup {
+                // A lookup gives the band's value itself: every band the same unit.
+                lookup_ty = match lookup_ty {
+                    None => Some(pays.ty),
+                    Some(prev) => Some(self.unify(
+                        prev,
+                        pays.ty,
+                        t.bands[0].pays.span,
+                        b.pays.span,
+                        "the values of a lookup's bands",
+                    )?),
+                };
+                bounds.push((from.1, to.as_ref().map(|t| t.1), b.span));
+                bands.push(TierBand { from: from.0, to: to.map(|t| t.0), pays: pays.expr, span: b.span });
+                continue;
+            }
             let is_fixed = pays.ty == Ty::Known(Type::Money);
             if let Some(f) = fixed {
                 if f != is_fixed {
@@ -1872,6 +1905,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         if !tiers::validate(&bounds, unit, self.errors) {
             return None;
+        }
+        if let Some(t) = lookup_ty {
+            ty = t;
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
         Some(Typed { expr: Expr { kind: ExprKind::Tiers(Box::new(table)), span }, ty, level })

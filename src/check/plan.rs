@@ -82,6 +82,8 @@ pub struct TableSchema {
     pub key: usize,
     /// Index of the date column of an events table (`on ...`).
     pub date: Option<usize>,
+    /// Index of the participants table's manager column (`reports to ...`).
+    pub reports_to: Option<usize>,
     pub span: Span,
 }
 
@@ -406,6 +408,9 @@ pub enum AcrossScope {
     Group(usize),
     /// Every participant (in the argument's domain).
     All,
+    /// The participants reporting to this one (`reports`), or everyone below
+    /// it in the hierarchy at any depth (`all_reports`).
+    Reports { transitive: bool },
     /// The participant's own periods.
     Periods(PeriodScope),
 }
@@ -453,6 +458,9 @@ pub enum TierMode {
     Marginal,
     /// The band the whole base falls in sets the rate for all of it (全额累进).
     Whole,
+    /// The value of the band the base falls in (a step function; nested, a
+    /// matrix of coefficients).
+    Lookup,
 }
 
 #[derive(Debug, Clone)]

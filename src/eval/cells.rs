@@ -163,6 +163,44 @@ impl<'p> Evaluation<'p> {
                     }
                     groups
                 }
+                AcrossScope::Reports { transitive } => {
+                    // Each participant's own group: those below it.
+                    let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                    for q in 0..n {
+                        if let Value::Text(m) = &statics.attributes[q][col] {
+                            if let Some(&boss) = statics.index.get(&**m) {
+                                if boss != q {
+                                    direct[boss].push(q);
+                                }
+                            }
+                        }
+                    }
+                    let members = (0..n)
+                        .map(|p| {
+                            let mut below = direct[p].clone();
+                            if transitive {
+                                // Breadth first; `seen` stops a loop in bad data.
+                                let mut seen = vec![false; n];
+                                seen[p] = true;
+                                let mut i = 0;
+                                while i < below.len() {
+                                    let q = below[i];
+                                    if !seen[q] {
+                                        seen[q] = true;
+                                        below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                    }
+                                    i += 1;
+                                }
+                                below.sort_unstable();
+                                below.dedup();
+                            }
+                            below.retain(|&q| in_domain(a.domain, q));
+                            below
+                        })
+                        .collect();
+                    Groups { of: (0..n).collect(), members }
+                }
                 AcrossScope::All => {
                     Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
                 }
@@ -303,7 +341,7 @@ impl<'p> Evaluation<'p> {
                 let values = range.map(|t| arg_at(p, t)).collect::<EvalResult<Vec<_>>>()?;
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }
-            AcrossScope::Group(_) | AcrossScope::All => {
+            AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let group = self.groups[id].of[p];
                 let key = (id, t, group);
                 let cached = self.cache.borrow().get(&key).cloned();

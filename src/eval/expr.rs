@@ -243,6 +243,11 @@ pub fn tier_bands<'a, E: Env<'a>>(t: &'a TierTable, env: &E, mut step: impl FnMu
                 step(BandStep { portion: x, pays: Some(rate), amount, ..report });
                 return Ok(amount);
             }
+            (TierMode::Lookup, _) if inside => {
+                let value = pays()?;
+                step(BandStep { portion: x, pays: Some(value), amount: value, ..report });
+                return Ok(value);
+            }
             (TierMode::Whole, true) if inside => {
                 let amount = pays()?;
                 step(BandStep { portion: x, pays: Some(amount), amount, ..report });

@@ -1177,6 +1177,7 @@ impl<'p> Walk<'_, '_, 'p> {
             mode: match table.mode {
                 TierMode::Marginal => "marginal",
                 TierMode::Whole => "whole",
+                TierMode::Lookup => "lookup",
             },
             fixed: table.fixed,
             base: self.shown_of(&table.base),
@@ -1350,7 +1351,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 };
                 node.detail = Some(Detail::Periods { function: func, over, values });
             }
-            AcrossScope::Group(_) | AcrossScope::All => {
+            AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let members = x.ev.group_members(id, x.p).unwrap_or_default();
                 let this_is_member = members.contains(&x.p);
                 let weighed = a.weight.as_ref().filter(|_| a.func == AcrossFunc::Share);
@@ -1383,6 +1384,8 @@ impl<'p> Walk<'_, '_, 'p> {
                         plan.participants.columns[col].name.clone(),
                         Some(x.shown(x.ev.statics.attributes[x.p][col].clone(), Type::Text).text()),
                     ),
+                    AcrossScope::Reports { transitive: false } => ("reports".to_string(), None),
+                    AcrossScope::Reports { transitive: true } => ("all_reports".to_string(), None),
                     _ => ("all".to_string(), None),
                 };
                 let (mut pool, mut weight, mut total_weight) = (None, None, None);
