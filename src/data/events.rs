@@ -167,7 +167,7 @@ impl Context<'_> {
     /// locates those faults precisely.
     fn parse_block<S: EventSink>(&self, block: &Block, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
         if block.open_quote.is_none() {
-            if let Ok(text) = std::str::from_utf8(&block.bytes) {
+            if let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) {
                 return self.parse_text(block, text, sink, errors);
             }
         }
