@@ -212,3 +212,43 @@ fn a_matrix_of_coefficients_keyed_by_two_bands() {
     assert_eq!(line(&out, "LOW", "2024-Q1", "bonus"), "8000.00");
     assert_eq!(line(&out, "HIGH", "2024-Q1", "bonus"), "12000.00");
 }
+
+#[test]
+fn quotas_and_guarantees_prorated_by_days_on_the_plan() {
+    // A rep hired on 2024-02-15 is on the plan 46 of Q1's 91 days (Feb 15–29: 15, March: 31);
+    // one leaving on 2024-05-10 is on it 40 of Q2's 91 days (April: 30, May 1–10: 10).
+    // Quota 91,000 a quarter, prorated: 46,000 and 40,000; a 910 guarantee: 460 and 400.
+    let plan = r#"
+plan "proration" {
+    currency USD
+    period   quarter
+    year     2024
+}
+participants roster by participant {
+    participant: text
+    hired:       date
+    leaves:      date
+}
+events deals by rep on date {
+    date:   date
+    rep:    text
+    amount: money
+}
+value on_plan = days_active(hired, leaves) / days_in_period
+info quota = $91,000 × on_plan
+payout guarantee = $910 × on_plan
+"#;
+    let out = run_inline(
+        plan,
+        &[
+            ("roster", "participant,hired,leaves\nNEW,2024-02-15,9999-12-31\nOLD,2020-01-01,2024-05-10\n"),
+            ("deals", "date,rep,amount\n"),
+        ],
+        &[],
+    );
+    assert_eq!(line(&out, "NEW", "2024-Q1", "quota"), "46000.00");
+    assert_eq!(line(&out, "NEW", "2024-Q1", "guarantee"), "460.00");
+    assert_eq!(line(&out, "NEW", "2024-Q2", "guarantee"), "910.00");
+    assert_eq!(line(&out, "OLD", "2024-Q2", "quota"), "40000.00");
+    assert_eq!(line(&out, "OLD", "2024-Q3", "guarantee"), "0.00");
+}

@@ -173,8 +173,8 @@ pub(crate) struct Compiler<'a, 'e> {
 }
 
 const SCOPE_WORDS: [&str; 5] = ["all", "year", "ytd", "reports", "all_reports"];
-const FUNCTIONS: [&str; 12] =
-    ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "average"];
+const FUNCTIONS: [&str; 13] =
+    ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "days_active", "average"];
 
 impl<'a, 'e> Compiler<'a, 'e> {
     pub fn new(
@@ -1038,6 +1038,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     "quarter" => Some(PeriodPart::Quarter),
                     "month" => Some(PeriodPart::Month),
                     "period_number" => Some(PeriodPart::Number),
+                    "days_in_period" => Some(PeriodPart::Days),
                     _ => None,
                 } {
                     if part == PeriodPart::Month && self.settings.calendar.grain != Grain::Month {
@@ -1061,7 +1062,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     .map(String::as_str)
                     .chain(self.events.columns.iter().map(|c| c.name.as_str()))
                     .chain(self.participants.columns.iter().map(|c| c.name.as_str()))
-                    .chain(["quarter", "period_number"])
+                    .chain(["quarter", "period_number", "days_in_period"])
                     .collect();
                 let help = did_you_mean(n, candidates.iter().copied()).or_else(|| {
                     self.lookups
@@ -1210,6 +1211,25 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "min" | "max" if nargs >= 2 && !aggregate_form => self.min_max(f == "min", call, span, scope),
             "sum" | "count" | "min" | "max" | "avg" | "average" => self.aggregate(call, span, scope),
             "rank" | "share" => self.across_call(call, span, scope),
+            "days_active" if !aggregate_form => {
+                self.arity(call, 2, 2)?;
+                let from = self.expr(&call.args[0], scope)?;
+                let to = self.expr(&call.args[1], scope)?;
+                for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
+                    if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
+                        self.errors.push(CheckError::type_error(
+                            format!("`days_active` takes dates, not {}", t.ty.describe()),
+                            a.span,
+                            format!("this is {}", t.ty.describe()),
+                            Some("e.g. `days_active(hire_date, leave_date)` with date columns of the roster".into()),
+                        ));
+                        return None;
+                    }
+                }
+                let level = self.join(&from, &to, call.args[0].span, call.args[1].span)?.max(Level::Static);
+                let kind = ExprKind::DaysActive(Box::new(from.expr), Box::new(to.expr));
+                Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
+            }
             "abs" | "round" | "clamp" | "prev" => {
                 if aggregate_form {
                     self.errors.push(CheckError::invalid(
@@ -1241,7 +1261,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     name: f.to_string(),
                     span: call.func.span.into(),
                     help: did_you_mean(f, FUNCTIONS)
-                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..11])))),
+                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..12])))),
                 });
                 None
             }

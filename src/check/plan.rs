@@ -487,6 +487,11 @@ pub enum PeriodPart {
     Quarter,
     Month,
     Number,
+    /// Days in the period (`days_in_period`).
+    Days,
+    /// The period's first and last day, as days from the common era (for `days_active`).
+    FirstDay,
+    LastDay,
 }
 
 /// A checked expression. Each node keeps its span for diagnostics.
@@ -539,6 +544,9 @@ pub enum ExprKind {
     Min(Vec<Expr>),
     Max(Vec<Expr>),
     Abs(Box<Expr>),
+    /// `days_active(from, to)`: the days of the current period from `from` to
+    /// `to`, both included (proration).
+    DaysActive(Box<Expr>, Box<Expr>),
     Round {
         value: Box<Expr>,
         rounding: Rounding,
@@ -553,6 +561,10 @@ impl Expr {
         match &self.kind {
             ExprKind::Prev { default, .. } => default.walk(f),
             ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Abs(x) => x.walk(f),
+            ExprKind::DaysActive(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             ExprKind::Round { value, .. } => value.walk(f),
             ExprKind::Arith(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 a.walk(f);

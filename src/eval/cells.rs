@@ -87,11 +87,15 @@ pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<V
 }
 
 pub(crate) fn period_part(plan: &Plan, t: usize, part: PeriodPart) -> Decimal {
+    use chrono::Datelike;
     let p = &plan.calendar.periods[t];
     Decimal::from(match part {
-        PeriodPart::Quarter => p.quarter,
-        PeriodPart::Month => p.month,
-        PeriodPart::Number => t as u32 + 1,
+        PeriodPart::Quarter => p.quarter as i64,
+        PeriodPart::Month => p.month as i64,
+        PeriodPart::Number => t as i64 + 1,
+        PeriodPart::Days => (p.end - p.start).num_days() + 1,
+        PeriodPart::FirstDay => p.start.num_days_from_ce() as i64,
+        PeriodPart::LastDay => p.end.num_days_from_ce() as i64,
     })
 }
 

@@ -107,6 +107,17 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
         ExprKind::Min(xs) => Val::Num(fold(xs, env, Decimal::min)?),
         ExprKind::Max(xs) => Val::Num(fold(xs, env, Decimal::max)?),
         ExprKind::Abs(x) => Val::Num(eval_inline(x, env)?.num().abs()),
+        ExprKind::DaysActive(from, to) => {
+            use chrono::Datelike;
+            let day = |v: Val<'_>| match v {
+                Val::Date(d) => Decimal::from(d.num_days_from_ce()),
+                // INVARIANT: the checker requires dates.
+                other => unreachable!("days_active of {other:?}"),
+            };
+            let first = env.period_part(PeriodPart::FirstDay).max(day(eval_inline(from, env)?));
+            let last = env.period_part(PeriodPart::LastDay).min(day(eval_inline(to, env)?));
+            Val::Num((last - first + Decimal::ONE).max(Decimal::ZERO))
+        }
         ExprKind::Round { value, rounding } => {
             Val::Num(round(*rounding, eval_inline(value, env)?.num()).map_err(fail)?)
         }

@@ -279,6 +279,7 @@ fn shifted(e: &Expr, params: usize, rows: usize) -> Option<Expr> {
         K::Neg(x) => K::Neg(s(x)?),
         K::Not(x) => K::Not(s(x)?),
         K::Abs(x) => K::Abs(s(x)?),
+        K::DaysActive(a, b) => K::DaysActive(s(a)?, s(b)?),
         K::Arith(o, a, b) => K::Arith(*o, s(a)?, s(b)?),
         K::Compare(o, a, b) => K::Compare(*o, s(a)?, s(b)?),
         K::And(a, b) => K::And(s(a)?, s(b)?),

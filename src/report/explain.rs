@@ -735,7 +735,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             ExprKind::Lookup { table, column } => plan.lookups[*table].columns[*column].ty.value_type(),
             ExprKind::Cell(c) | ExprKind::Prev { cell: c, .. } => plan.cells[*c].ty,
             ExprKind::Aggregate { acc, .. } => plan.accumulators[*acc].ty,
-            ExprKind::GroupAggregate(_) | ExprKind::PeriodPart(_) => Type::Number,
+            ExprKind::GroupAggregate(_) | ExprKind::PeriodPart(_) | ExprKind::DaysActive(..) => Type::Number,
             ExprKind::Across(id) => plan.across[*id].ty,
             ExprKind::Neg(x) | ExprKind::Abs(x) => self.type_of(x),
             ExprKind::Round { value, .. } => self.type_of(value),
@@ -754,7 +754,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             ExprKind::If { then, otherwise, .. } => self.first_type([then.as_ref(), otherwise.as_ref()]),
             ExprKind::Min(xs) | ExprKind::Max(xs) => self.first_type(xs.iter()),
             ExprKind::Tiers(t) => {
-                if t.fixed {
+                if t.fixed || t.mode == crate::check::TierMode::Lookup {
                     self.first_type(t.bands.iter().map(|b| &b.pays))
                 } else {
                     self.type_of(&t.base)
@@ -948,6 +948,8 @@ impl<'p> Walk<'_, '_, 'p> {
                         PeriodPart::Quarter => "quarter",
                         PeriodPart::Month => "month",
                         PeriodPart::Number => "period_number",
+                        PeriodPart::Days => "days_in_period",
+                        PeriodPart::FirstDay | PeriodPart::LastDay => "the period's bounds",
                     }
                     .into(),
                 );
