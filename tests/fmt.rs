@@ -410,11 +410,10 @@ fn table() -> impl Strategy<Value = Item> {
     let column = (name(), name(), any::<bool>(), prop::option::of(text())).prop_map(|(name, ty, optional, label)| {
         ColumnDecl { name, ty, optional, label: label.map(sp), span: Span::default() }
     });
-    (name(), name(), name(), prop::option::of(name()), prop::collection::vec(column, 0..4)).prop_map(
-        |(kind, name, key, date, columns)| {
-            Item::Table(TableDecl { kind, name, key, date, columns, span: Span::default() })
-        },
-    )
+    (name(), name(), name(), prop::option::of(name()), prop::option::of(name()), prop::collection::vec(column, 0..4))
+        .prop_map(|(kind, name, key, date, reports_to, columns)| {
+            Item::Table(TableDecl { kind, name, key, date, reports_to, columns, span: Span::default() })
+        })
 }
 
 fn section() -> impl Strategy<Value = Item> {

@@ -334,7 +334,32 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
     if !ok || (kind == TableKind::Events && date.is_none()) {
         return None;
     }
-    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, span: t.name.span })
+    let reports_to = match &t.reports_to {
+        Some(r) if kind != TableKind::Participants => {
+            errors.push(CheckError::invalid(
+                "only the participants table has a hierarchy",
+                r.span,
+                "not a participants table",
+                Some("write `reports to COLUMN` on the `participants` table".into()),
+            ));
+            return None;
+        }
+        Some(r) => {
+            let c = find(r, "manager column (`reports to`)", errors)?;
+            if columns[c].ty != ColumnType::Text {
+                errors.push(CheckError::invalid(
+                    "the manager column must be text",
+                    r.span,
+                    format!("`{}` is {}", columns[c].name, columns[c].ty.name()),
+                    Some("each participant's manager is named by id".into()),
+                ));
+                return None;
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, reports_to, span: t.name.span })
 }
 
 /// What to write in the data instead of leaving a required cell empty.

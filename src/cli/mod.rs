@@ -3,9 +3,12 @@
 
 mod check;
 mod curve;
+mod diff;
 mod errors;
+mod explain;
 mod fmt;
 mod run;
+mod statement;
 mod test;
 
 pub use errors::CliError;
@@ -32,6 +35,12 @@ pub enum Command {
     Check(check::Args),
     /// Run a plan over data and print every participant's payout lines.
     Run(run::Args),
+    /// Compare two versions of a plan over the same data: what changes for every payout.
+    Diff(diff::Args),
+    /// Explain a participant's lines: the calculation behind every number, as a tree.
+    Explain(explain::Args),
+    /// A participant's statement: lines per period, total and year to date (Markdown or HTML).
+    Statement(statement::Args),
     /// Rewrite plan files in the canonical layout (`--check`: show the diff, change nothing).
     Fmt(fmt::Args),
     /// Run the test cases beside plans (`NAME.tests` next to `NAME.comp`).
@@ -61,6 +70,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Statement(args) => statement::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Test(args) => test::run(args),
         Command::Curve(args) => curve::run(args),

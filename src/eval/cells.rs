@@ -87,11 +87,15 @@ pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<V
 }
 
 pub(crate) fn period_part(plan: &Plan, t: usize, part: PeriodPart) -> Decimal {
+    use chrono::Datelike;
     let p = &plan.calendar.periods[t];
     Decimal::from(match part {
-        PeriodPart::Quarter => p.quarter,
-        PeriodPart::Month => p.month,
-        PeriodPart::Number => t as u32 + 1,
+        PeriodPart::Quarter => p.quarter as i64,
+        PeriodPart::Month => p.month as i64,
+        PeriodPart::Number => t as i64 + 1,
+        PeriodPart::Days => (p.end - p.start).num_days() + 1,
+        PeriodPart::FirstDay => p.start.num_days_from_ce() as i64,
+        PeriodPart::LastDay => p.end.num_days_from_ce() as i64,
     })
 }
 
@@ -162,6 +166,44 @@ impl<'p> Evaluation<'p> {
                         }
                     }
                     groups
+                }
+                AcrossScope::Reports { transitive } => {
+                    // Each participant's own group: those below it.
+                    let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                    for q in 0..n {
+                        if let Value::Text(m) = &statics.attributes[q][col] {
+                            if let Some(&boss) = statics.index.get(&**m) {
+                                if boss != q {
+                                    direct[boss].push(q);
+                                }
+                            }
+                        }
+                    }
+                    let members = (0..n)
+                        .map(|p| {
+                            let mut below = direct[p].clone();
+                            if transitive {
+                                // Breadth first; `seen` stops a loop in bad data.
+                                let mut seen = vec![false; n];
+                                seen[p] = true;
+                                let mut i = 0;
+                                while i < below.len() {
+                                    let q = below[i];
+                                    if !seen[q] {
+                                        seen[q] = true;
+                                        below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                    }
+                                    i += 1;
+                                }
+                                below.sort_unstable();
+                                below.dedup();
+                            }
+                            below.retain(|&q| in_domain(a.domain, q));
+                            below
+                        })
+                        .collect();
+                    Groups { of: (0..n).collect(), members }
                 }
                 AcrossScope::All => {
                     Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
@@ -267,6 +309,28 @@ impl<'p> Evaluation<'p> {
         self.plan.lines.iter().any(|&c| self.in_section(self.plan.cells[c].section, p))
     }
 
+    /// Evaluates a part of a definition (a sub-expression of the plan) for a
+    /// participant and period, as the run did: definitions are read from the
+    /// store, aggregates from the accumulators and group values from the cache.
+    /// For explanations; the participant must be one the expression applies to.
+    pub fn eval_at<'a>(&'a self, e: &'a crate::check::Expr, p: usize, t: usize) -> EvalResult<Val<'a>> {
+        eval(e, &CellEnv { ev: self, p, t })
+    }
+
+    /// The environment definitions are evaluated in, for participant `p` in
+    /// period `t` (for [`super::tier_bands`] and the like).
+    pub fn env_at<'a>(&'a self, p: usize, t: usize) -> impl Env<'a> + 'a {
+        CellEnv { ev: self, p, t }
+    }
+
+    /// The members of `p`'s group for an aggregate across participants (in the
+    /// aggregate's domain), sorted by id; `None` for aggregates across periods.
+    pub fn group_members(&self, across: crate::check::AcrossId, p: usize) -> Option<&[usize]> {
+        let groups = &self.groups[across];
+        let g = *groups.of.get(p)?;
+        Some(&groups.members[g])
+    }
+
     fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
         let a = &self.plan.across[id];
         let fail = |fault| Box::new(Failure { fault, span: a.span });
@@ -281,7 +345,7 @@ impl<'p> Evaluation<'p> {
                 let values = range.map(|t| arg_at(p, t)).collect::<EvalResult<Vec<_>>>()?;
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }
-            AcrossScope::Group(_) | AcrossScope::All => {
+            AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let group = self.groups[id].of[p];
                 let key = (id, t, group);
                 let cached = self.cache.borrow().get(&key).cloned();

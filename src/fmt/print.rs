@@ -194,9 +194,29 @@ impl<'s> Printer<'s> {
     fn inner_extent(&self, e: &Expr) -> Option<(usize, usize)> {
         Some(match &e.kind {
             ExprKind::Binary { lhs, rhs, .. } => (self.outer(lhs)?.0, self.outer(rhs)?.1),
-            ExprKind::Unary { operand, .. } => (e.span.start, self.outer(operand)?.1),
-            _ => (e.span.start, e.span.end),
+            ExprKind::Unary { operand, .. } => (self.core(e.span).start, self.outer(operand)?.1),
+            _ => {
+                let core = self.core(e.span);
+                (core.start, core.end)
+            }
         })
+    }
+
+    /// The span without the parentheses around it: the parser gives a
+    /// bracketed expression the span of its brackets.
+    fn core(&self, span: Span) -> Span {
+        let Some(src) = self.src else { return span };
+        let mut span = span;
+        while span.end > span.start
+            && src.text.as_bytes()[span.start] == b'('
+            && src.parens.get(&span.start) == Some(&(span.end - 1))
+        {
+            match (src.next_sig(span.start + 1), src.prev_sig(span.end - 1)) {
+                (Some(s), Some(e)) if s <= e => span = Span::new(s, e + 1),
+                _ => break,
+            }
+        }
+        span
     }
 
     fn outer_end(&self, e: &Expr) -> Option<usize> {
@@ -215,6 +235,7 @@ impl<'s> Printer<'s> {
     }
 
     fn text(&self, span: Span) -> Option<&'s str> {
+        let span = self.core(span);
         self.src.map(|s| &s.text[span.start..span.end])
     }
 
@@ -313,6 +334,10 @@ impl<'s> Printer<'s> {
         if let Some(d) = &t.date {
             self.put(&format!(" on {}", d.node));
             last = d.span;
+        }
+        if let Some(r) = &t.reports_to {
+            self.put(&format!(" reports to {}", r.node));
+            last = r.span;
         }
         self.reach(self.end(last));
         self.open_brace(self.end(last));

@@ -22,7 +22,7 @@ pub struct Source<'a> {
     /// `sig[i]`: byte `i` belongs to a token (not whitespace, not a comment).
     sig: Vec<bool>,
     /// Position of each `(` → position of its `)`.
-    parens: HashMap<usize, usize>,
+    pub parens: HashMap<usize, usize>,
 }
 
 fn is_space(c: char) -> bool {

@@ -417,22 +417,13 @@ impl<'e, 'p: 'e> Env<'e> for PointEnv<'e, 'p> {
         self.t
     }
     fn period_part(&self, part: check::PeriodPart) -> Decimal {
-        let p = &self.ev.plan.calendar.periods[self.t];
-        Decimal::from(match part {
-            check::PeriodPart::Quarter => p.quarter,
-            check::PeriodPart::Month => p.month,
-            check::PeriodPart::Number => self.t as u32 + 1,
-        })
+        eval::period_part(self.ev.plan, self.t, part)
     }
     fn attribute(&self, col: usize) -> Val<'e> {
         self.ev.statics.attributes[0][col].as_val()
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'e>, Fault> {
-        let data = &self.ev.statics.lookups[table];
-        match data.by_participant[0] {
-            Some(r) => Ok(data.rows[r][col].as_val()),
-            None => Err(Fault::MissingLookup { table: self.ev.plan.lookups[table].name.clone(), key: WHO.into() }),
-        }
+        eval::lookup(self.ev.plan, &self.ev.statics, 0, table, col)
     }
     fn cell(&self, id: usize) -> EvalResult<Val<'e>> {
         self.ev

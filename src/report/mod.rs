@@ -2,7 +2,10 @@
 
 pub mod curve;
 pub mod diagnostics;
+pub mod diff;
+pub mod explain;
 mod format;
+pub mod statement;
 
 pub use format::{amount, grouped, write_amount};
 
