@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod errors;
 mod explain;
+mod loading;
 mod run;
 mod statement;
 
