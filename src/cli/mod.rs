@@ -7,6 +7,7 @@ mod diff;
 mod errors;
 mod explain;
 mod fmt;
+mod loading;
 mod run;
 mod statement;
 mod test;

@@ -1,7 +1,8 @@
 //! `comp statement PLAN --data DIR --participant ID`: a participant's
 //! statement, as Markdown or a self-contained HTML page.
 
-use super::explain::{evaluate, explainer, load, write_out, PlanArgs};
+use super::explain::{explainer, write_out};
+use super::loading::{evaluate, load, PlanArgs};
 use super::{Exit, Reporter};
 use crate::report::statement;
 use clap::ValueEnum;

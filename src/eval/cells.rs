@@ -7,10 +7,10 @@ use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
 use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, PeriodPart, PeriodScope, Plan, SectionId};
 use crate::data::StaticData;
 use crate::value::{Val, Value};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// The result of evaluating a plan: every definition for every participant and
 /// period it applies to.
@@ -27,7 +27,7 @@ pub struct Evaluation<'p> {
     /// For each aggregate across participants (by id): the groups it ranges over.
     groups: Vec<Groups>,
     /// Group results by (aggregate, period, group), computed once.
-    cache: RefCell<HashMap<(usize, usize, usize), Rc<Cached>>>,
+    cache: Mutex<HashMap<(usize, usize, usize), Arc<Cached>>>,
 }
 
 /// The participants an aggregate ranges over: each participant's group, and
@@ -143,6 +143,7 @@ impl<'p> Evaluation<'p> {
         statics: StaticData,
         members: Vec<Vec<bool>>,
         accumulators: Accumulators,
+        threads: usize,
     ) -> Result<Self, Vec<EvalError>> {
         let n = statics.ids.len();
         let periods = plan.calendar.periods.len();
@@ -219,19 +220,25 @@ impl<'p> Evaluation<'p> {
             store: vec![None; plan.cells.len() * n * periods],
             failed: vec![false; plan.cells.len() * n * periods],
             groups,
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         };
         let mut errors = Vec::new();
+        let pool = (threads > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
         for stage in &plan.stages {
             for t in 0..periods {
                 for &c in &stage.cells {
                     let cell = &plan.cells[c];
-                    for p in 0..n {
-                        if !ev.in_section(cell.section, p) {
-                            continue;
-                        }
+                    // Participants are independent within one definition and
+                    // period: compute them in parallel, store them in order.
+                    let evaluate =
+                        |p: usize| (p, eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value()));
+                    let applies = |p: &usize| ev.in_section(cell.section, *p);
+                    let results: Vec<_> = match &pool {
+                        Some(pool) => pool.install(|| (0..n).into_par_iter().filter(applies).map(evaluate).collect()),
+                        None => (0..n).filter(applies).map(evaluate).collect(),
+                    };
+                    for (p, result) in results {
                         let i = ev.index(c, p, t);
-                        let result = eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value());
                         let value = match result {
                             Ok(v) => v,
                             Err(f) => {
@@ -348,14 +355,14 @@ impl<'p> Evaluation<'p> {
             AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let group = self.groups[id].of[p];
                 let key = (id, t, group);
-                let cached = self.cache.borrow().get(&key).cloned();
+                let cached = self.cache.lock().expect("no panics while holding the lock").get(&key).cloned();
                 let cached = match cached {
                     Some(c) => c,
                     None => {
                         // Computed outside the borrow: the argument may itself
                         // hold aggregates that fill the cache.
                         let members = &self.groups[id].members[group];
-                        let c = Rc::new(match a.func {
+                        let c = Arc::new(match a.func {
                             AcrossFunc::Rank => {
                                 let mut values =
                                     members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
@@ -376,7 +383,8 @@ impl<'p> Evaluation<'p> {
                                 Cached::Number(combine(func, &values).map_err(fail)?)
                             }
                         });
-                        self.cache.borrow_mut().insert(key, c.clone());
+                        // Two workers may compute the same group at once: same value.
+                        self.cache.lock().expect("no panics while holding the lock").insert(key, c.clone());
                         c
                     }
                 };

@@ -109,5 +109,5 @@ pub fn run_with<'p>(
     }
     let members = program.into_members();
     let accumulators = accumulators.expect("at least one worker");
-    Evaluation::compute(plan, statics, members, accumulators).map_err(RunError::Eval)
+    Evaluation::compute(plan, statics, members, accumulators, options.threads).map_err(RunError::Eval)
 }

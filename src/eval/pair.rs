@@ -115,8 +115,9 @@ pub fn run_pair<'p>(
         }
     };
     let (old_members, new_members) = (old_program.into_members(), new_program.into_members());
-    let old_ev = Evaluation::compute(old, old_statics, old_members, old_acc).map_err(RunError::Eval);
-    let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc).map_err(RunError::Eval);
+    let threads = options.threads.max(1);
+    let old_ev = Evaluation::compute(old, old_statics, old_members, old_acc, threads).map_err(RunError::Eval);
+    let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc, threads).map_err(RunError::Eval);
     let reading = if all_shared {
         Reading::Shared
     } else {
