@@ -108,6 +108,15 @@ impl<'a> Declarations<'a> {
                     self.params.push(p);
                 }
                 Item::Definition(def) => {
+                    if def.kind.is_line() && def.name.as_str() == TOTAL {
+                        // The computed sum of the payout lines already has this name.
+                        errors.push(CheckError::invalid(
+                            format!("a line cannot be named `{}`", TOTAL),
+                            def.name.span,
+                            "reserved for the sum of the payout lines",
+                            Some("every statement ends with `total`, the sum of its payout lines; name this line otherwise".into()),
+                        ));
+                    }
                     if declare(&def.name, spans, errors) {
                         self.names.insert(def.name.node.clone(), NameRef::Def(self.defs.len()));
                     }

@@ -10,6 +10,9 @@ use crate::value::{Type, Value};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The name of the computed line that adds up a participant's payout lines.
+pub const TOTAL: &str = "total";
+
 pub type ParamId = usize;
 pub type SectionId = usize;
 pub type RowValueId = usize;

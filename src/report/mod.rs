@@ -17,7 +17,7 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// The name of the computed line that adds up a participant's payouts.
-pub const TOTAL: &str = "total";
+pub use crate::check::TOTAL;
 
 /// One participant's lines in one period, total last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
