@@ -101,6 +101,11 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// The last error when there are too many to go on.
+    #[error("checking stopped after {limit} errors")]
+    #[diagnostic(code(comp::check::stopped), help("fix these first: the rest of the plan was not checked"))]
+    Stopped { limit: usize },
+
     #[error("invalid `--set {name}`: {message}")]
     #[diagnostic(code(comp::check::set))]
     BadOverride {

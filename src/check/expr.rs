@@ -11,12 +11,13 @@ use super::order;
 use super::plan::*;
 use super::settings::{self, Settings};
 use super::tiers;
-use super::{Declarations, NameRef, Override};
+use super::{Declarations, NameRef, Override, MAX_ERRORS};
+use crate::eval::{Env, Fault};
 use crate::syntax::ast::{self, BinaryOp, ParamValue, UnaryOp};
 use crate::syntax::{Ident, Span};
-use crate::value::{Type, Value};
+use crate::value::{Type, Val, Value};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -161,7 +162,8 @@ pub(crate) struct Compiler<'a, 'e> {
     deps: Vec<Vec<(usize, DepKind)>>,
     row_values: Vec<RowValue>,
     accumulators: Vec<Accumulator>,
-    acc_keys: Vec<(ast::Call, Option<SectionId>)>,
+    /// Each row aggregate's id, by what it is written as and its section.
+    acc_keys: HashMap<(ast::Call, Option<SectionId>), AccId>,
     across: Vec<Across>,
     /// `prev(x, default)` whose target is checked once everything is resolved.
     prev_checks: Vec<(usize, Ty, Span)>,
@@ -170,6 +172,17 @@ pub(crate) struct Compiler<'a, 'e> {
     def_path: Vec<(usize, Via)>,
     /// The same for parameters.
     param_path: Vec<(usize, Via)>,
+}
+
+/// Runs `f` with room on the stack to recurse: a definition resolves the ones it
+/// names first, and those can chain as long as the file, deeper than a
+/// thread's stack. Near the end of the stack, `f` runs on a fresh segment
+/// allocated on the heap.
+pub(crate) fn deeper<R>(f: impl FnOnce() -> R) -> R {
+    /// More than the frames between two calls use, in a debug build.
+    const RED_ZONE: usize = 256 * 1024;
+    const SEGMENT: usize = 4 * 1024 * 1024;
+    stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
 const SCOPE_WORDS: [&str; 5] = ["all", "year", "ytd", "reports", "all_reports"];
@@ -202,7 +215,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             deps: vec![Vec::new(); n_defs],
             row_values: Vec::new(),
             accumulators: Vec::new(),
-            acc_keys: Vec::new(),
+            acc_keys: HashMap::new(),
             across: Vec::new(),
             prev_checks: Vec::new(),
             def_path: Vec::new(),
@@ -210,10 +223,19 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
     }
 
+    /// Whether so many errors were found that checking stops: the first ones
+    /// are what to fix, and each costs a search for a suggestion.
+    fn stopped(&self) -> bool {
+        self.errors.len() > MAX_ERRORS
+    }
+
     // ------------------------------------------------------------ parameters
 
     pub fn compile_params(&mut self, overrides: &[Override]) {
         for i in 0..self.decls.params.len() {
+            if self.stopped() {
+                return;
+            }
             self.resolve_param(i, Via::Start);
         }
         for o in overrides {
@@ -247,7 +269,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         self.param_state[i] = ParamState::InProgress;
         self.param_path.push((i, via));
-        self.compile_param(i);
+        deeper(|| self.compile_param(i));
         self.param_path.pop();
     }
 
@@ -273,11 +295,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         if typed.ty == Ty::Error {
             return None;
         }
-        let params: Vec<Param> = self.params.iter().flatten().cloned().collect();
-        // Parameter ids index `self.params`; constants are evaluated against the
-        // parameters resolved so far, which include every one this refers to.
-        let value = crate::eval::eval_constant(&typed.expr, &self.param_table(), 0);
-        drop(params);
+        let value = self.eval_constant(&typed.expr);
         match value {
             Ok(v) => Some((typed.ty.concrete(), v)),
             Err(err) => {
@@ -287,20 +305,28 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
     }
 
-    /// The parameters in id order, with failed ones as zero placeholders.
-    fn param_table(&self) -> Vec<Param> {
-        self.params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                p.clone().unwrap_or_else(|| Param {
-                    name: self.decls.params[i].name.node.clone(),
-                    ty: Type::Number,
-                    values: ParamValues::Single(Value::ZERO),
-                    span: self.decls.params[i].name.span,
-                })
-            })
-            .collect()
+    /// Evaluates a constant expression. Parameter ids index `self.params`:
+    /// the parameters resolved so far include every one `e` refers to (a
+    /// failed one reads as zero; its error is reported already). Read in
+    /// place, not copied, as each of thousands of parameters may need them.
+    fn eval_constant(&self, e: &Expr) -> Result<Value, Fault> {
+        struct Constants<'p> {
+            params: &'p [Option<Param>],
+        }
+        impl<'p> Env<'p> for Constants<'p> {
+            fn param(&self, id: usize) -> Val<'p> {
+                self.params[id].as_ref().map_or(Val::Num(Decimal::ZERO), |p| p.values.at(0).as_val())
+            }
+            fn period(&self) -> usize {
+                0
+            }
+            fn period_part(&self, _: PeriodPart) -> Decimal {
+                unreachable!("constants do not depend on the period")
+            }
+        }
+        crate::eval::eval(e, &Constants { params: &self.params })
+            .map(|v| v.to_owned_value())
+            .map_err(|f| f.fault.clone())
     }
 
     fn per_period_param(
@@ -474,7 +500,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
     pub fn compile_sections(&mut self) {
         for (id, s) in self.decls.sections.iter().enumerate() {
             let mut scope = Scope::new(Home::Global, Level::Static, "a section's condition");
-            let cond = match self.expr(&s.condition, &mut scope) {
+            let checked = if self.stopped() { None } else { self.expr(&s.condition, &mut scope) };
+            let cond = match checked {
                 Some(t) => {
                     self.expect_bool(&t, s.condition.span, "a section's condition");
                     t.expr
@@ -490,6 +517,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     pub fn compile_definitions(&mut self) {
         for i in 0..self.decls.defs.len() {
+            if self.stopped() {
+                return;
+            }
             self.resolve_def(i, Via::Start);
         }
         let checks = std::mem::take(&mut self.prev_checks);
@@ -534,7 +564,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         self.def_state[i] = DefState::InProgress;
         self.def_path.push((i, via));
-        let resolved = self.compile_def(i);
+        let resolved = deeper(|| self.compile_def(i));
         self.def_path.pop();
         resolved
     }
@@ -681,6 +711,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
     // ------------------------------------------------------------ expressions
 
     fn expr(&mut self, e: &ast::Expr, scope: &mut Scope) -> Option<Typed> {
+        deeper(|| self.expr_here(e, scope))
+    }
+
+    fn expr_here(&mut self, e: &ast::Expr, scope: &mut Scope) -> Option<Typed> {
         use ast::ExprKind as K;
         let span = e.span;
         let mk = |kind: ExprKind, ty: Ty, level: Level| Some(Typed { expr: Expr { kind, span }, ty, level });
@@ -1532,10 +1566,11 @@ impl<'a, 'e> Compiler<'a, 'e> {
         // Dedupe: the same aggregate written twice accumulates once.
         let mut key = call.clone();
         key.over = None;
-        let acc = match self.acc_keys.iter().position(|(k, s)| *k == key && *s == home) {
+        let key = (key, home);
+        let acc = match self.acc_keys.get(&key).copied() {
             Some(i) => i,
             None => {
-                self.acc_keys.push((key, home));
+                self.acc_keys.insert(key, self.accumulators.len());
                 self.accumulators.push(Accumulator {
                     func,
                     arg: arg.map(|a| a.expr),
@@ -1950,8 +1985,18 @@ impl<'a, 'e> Compiler<'a, 'e> {
             ));
             return None;
         }
-        let v = crate::eval::eval_constant(&t.expr, &self.param_table(), 0).ok()?;
-        Some((t.expr, v.num()))
+        match self.eval_constant(&t.expr) {
+            Ok(v) => Some((t.expr, v.num())),
+            Err(err) => {
+                self.errors.push(CheckError::invalid(
+                    format!("cannot compute a band edge: {err}"),
+                    e.span,
+                    "here",
+                    None,
+                ));
+                None
+            }
+        }
     }
 }
 

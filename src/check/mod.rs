@@ -27,8 +27,22 @@ pub struct Override {
     pub value: String,
 }
 
+/// Checking stops once it has found more errors than this; the first
+/// `MAX_ERRORS` are reported, and a last one says that checking stopped.
+pub const MAX_ERRORS: usize = 100;
+
 /// Checks a parsed plan and compiles it.
 pub fn check(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckError>> {
+    compile(file, overrides).map_err(|mut errors| {
+        if errors.len() > MAX_ERRORS {
+            errors.truncate(MAX_ERRORS);
+            errors.push(CheckError::Stopped { limit: MAX_ERRORS });
+        }
+        errors
+    })
+}
+
+fn compile(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckError>> {
     let mut errors = Vec::new();
     let decls = Declarations::collect(file, &mut errors);
     let settings = settings::read(decls.header, &mut errors);

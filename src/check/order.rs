@@ -28,7 +28,10 @@ pub fn stages(
     let mut errors = Vec::new();
     let mut stages = Vec::new();
     // tarjan_scc lists components dependencies-first for edges "needs → needed".
-    for component in petgraph::algo::tarjan_scc(&graph) {
+    // petgraph's Tarjan recurses once per definition along a chain of them.
+    let room = 64 * 1024 + cells.len() * 1024;
+    let components = stacker::maybe_grow(room, room, || petgraph::algo::tarjan_scc(&graph));
+    for component in components {
         let members: Vec<usize> = component.iter().map(|n| graph[*n]).filter(|i| is_cell[*i]).collect();
         if members.is_empty() {
             continue;

@@ -80,7 +80,8 @@ pub fn read(header: Option<&Header>, errors: &mut Vec<CheckError>) -> Settings {
                 Some(SettingArg::Number(n))
                     if n.fract().is_zero() && *n >= Decimal::from(1900) && *n <= Decimal::from(9999) =>
                 {
-                    year = Some(n.mantissa() as i32 / 10i32.pow(n.scale()))
+                    // `2024.000000000`: the value, not the mantissa over the scale.
+                    year = rust_decimal::prelude::ToPrimitive::to_i32(n)
                 }
                 _ => errors.push(CheckError::invalid(
                     "`year` needs a four-digit year",
@@ -271,4 +272,35 @@ pub fn calendar(grain: Grain, year: i32) -> Calendar {
         })
         .collect();
     Calendar { grain, periods }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year_of(written: &str) -> Result<i32, Vec<CheckError>> {
+        let text = format!("plan \"p\" {{\n    year {written}\n}}\n");
+        let file = crate::syntax::parse(&text).expect("parses");
+        let Some(crate::syntax::ast::Item::Header(header)) = file.items.first() else { panic!("a header") };
+        let mut errors = Vec::new();
+        let settings = read(Some(header), &mut errors);
+        errors.retain(|e| !e.to_string().contains("currency") && !e.to_string().contains("period"));
+        if errors.is_empty() {
+            Ok(settings.calendar.periods[0].year)
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[test]
+    fn a_year_with_trailing_zeros_is_that_year() {
+        // The mantissa over the scale overflowed: a wrong year from nine
+        // zeros, a panic from ten.
+        for written in ["2024", "2024.0", "2024.000000000", "2024.0000000000", "2024.0000000000000000000000"] {
+            assert_eq!(year_of(written).ok(), Some(2024), "{written}");
+        }
+        for bad in ["2024.5", "1899", "10000", "0", "\"2024\""] {
+            assert!(year_of(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -96,6 +96,8 @@ fn number_help(text: &str) -> String {
         "remove the currency sign: the plan's currency applies to the whole column".into()
     } else if text.contains('e') || text.contains('E') {
         "write the number in full, not in scientific notation".into()
+    } else if text.strip_prefix(['-', '+']).unwrap_or(text).bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        "an exact decimal holds at most 28 significant digits; check the data for absurd values".into()
     } else {
         "write a plain decimal like `1234.56` (a leading `-` for refunds)".into()
     }
@@ -128,6 +130,13 @@ mod tests {
         assert_eq!(d("12345678901234567890.125").as_deref(), Some("12345678901234567890.125"));
         for bad in ["", "-", ".5", "12.", "1.2.3", "1,234.56", "1e5", "¥100", "abc", " 1", "1 "] {
             assert_eq!(decimal(bad), None, "{bad:?} must be rejected");
+        }
+        // Too many digits to hold exactly: rejected, and said so.
+        for huge in
+            ["123456789012345678901234567890", "-79228162514264337593543950336", "+1000000000000000000000000000000.5"]
+        {
+            assert_eq!(decimal(huge), None, "{huge:?} must be rejected");
+            assert!(number_help(huge).contains("28 significant digits"), "{huge:?}");
         }
     }
 

@@ -13,7 +13,7 @@ use super::records::{Record, Records};
 use super::source::find_unclosed_quote;
 use super::{
     cell_error, empty_file, header_positions, io_reason, located, open_table, padded_key, ragged_row, stop,
-    unclosed_quote_error, DataError, OpenQuote, RowProblem, StaticData, MAX_ERRORS,
+    unclosed_quote_error, At, DataError, OpenQuote, RowProblem, StaticData, MAX_ERRORS,
 };
 use crate::check::Plan;
 use crate::value::{recycle, Val};
@@ -22,6 +22,10 @@ use std::path::Path;
 use std::sync::mpsc;
 
 const BLOCK_BYTES: usize = 1 << 20;
+/// A record may be at most this long. Longer is a quote left open (the rest
+/// of the file would be one field) or no CSV at all; reading on would hold
+/// the rest of the file in memory.
+const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// Receives the valid rows of the events table, each with its participant and period.
 pub trait EventSink: Send {
@@ -57,7 +61,7 @@ pub fn stream_events<S: EventSink>(
     let schema = &plan.events;
     let mut errors = Vec::new();
     let mut file = open_table(schema, path, &shown).map_err(|e| vec![*e])?;
-    let mut reader = BlockReader { file: &mut file, carry: Vec::new(), offset: 0, line: 1, eof: false };
+    let mut reader = BlockReader { file: &mut file, path, carry: Vec::new(), offset: 0, line: 1, eof: false };
     // The header: the first record.
     let first = match reader.next_block(&shown, true) {
         Ok(Some(b)) => b,
@@ -405,6 +409,7 @@ impl Context<'_> {
 /// Reads a file in blocks that end on record boundaries.
 struct BlockReader<'f> {
     file: &'f mut std::fs::File,
+    path: &'f Path,
     carry: Vec<u8>,
     offset: usize,
     line: usize,
@@ -415,11 +420,18 @@ impl BlockReader<'_> {
     /// The next block; with `one_record`, just the first record (the header).
     fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, Box<DataError>> {
         let mut buf = std::mem::take(&mut self.carry);
+        // Scanned once as it grows: rescanning the whole buffer after each
+        // read was quadratic in the length of a record left open.
+        let mut boundaries = Boundaries::default();
         loop {
-            let cut = if one_record { first_boundary(&buf) } else { last_boundary(&buf) };
+            boundaries.feed(&buf);
+            let cut = if one_record { boundaries.first } else { boundaries.last };
             if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
                 self.carry = buf.split_off(cut);
                 return Ok(Some(self.emit(buf)));
+            }
+            if cut.is_none() && buf.len() >= MAX_RECORD_BYTES {
+                return Err(Box::new(self.too_long(shown, &buf)));
             }
             if self.eof {
                 if buf.is_empty() {
@@ -447,6 +459,34 @@ impl BlockReader<'_> {
         }
     }
 
+    /// The error for a record that starts at the start of `buf` and runs on
+    /// past [`MAX_RECORD_BYTES`].
+    fn too_long(&self, shown: &str, buf: &[u8]) -> DataError {
+        let limit = MAX_RECORD_BYTES >> 20;
+        match find_unclosed_quote(buf) {
+            Some(q) => located(
+                shown,
+                self.path,
+                self.line + q.newlines,
+                self.offset + q.line_start,
+                At::Bytes { offset: self.offset + q.offset, len: 1 },
+                format!("a quoted field runs on for more than {limit} MiB"),
+                "opened here, and not closed".into(),
+                Some("close the quote; write `\"\"` for a quote inside a quoted field".into()),
+            ),
+            None => located(
+                shown,
+                self.path,
+                self.line,
+                self.offset,
+                At::Row,
+                format!("a line runs on for more than {limit} MiB"),
+                "no line break".into(),
+                Some("each row of a CSV file ends with a line break".into()),
+            ),
+        }
+    }
+
     fn emit(&mut self, bytes: Vec<u8>) -> Block {
         let block = Block { offset: self.offset, first_line: self.line, bytes, open_quote: None };
         self.offset += block.bytes.len();
@@ -455,32 +495,84 @@ impl BlockReader<'_> {
     }
 }
 
-/// Just past the first newline outside quotes.
-fn first_boundary(bytes: &[u8]) -> Option<usize> {
-    let mut in_quotes = false;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        match bytes[i] {
-            b'"' => in_quotes = !in_quotes,
-            _ if !in_quotes => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
+/// Where records end in a buffer that grows, each byte scanned once: just
+/// past a newline outside quotes (a buffer starts outside quotes).
+#[derive(Default)]
+struct Boundaries {
+    scanned: usize,
+    in_quotes: bool,
+    first: Option<usize>,
+    last: Option<usize>,
 }
 
-/// Just past the last newline outside quotes (blocks start outside quotes).
-fn last_boundary(bytes: &[u8]) -> Option<usize> {
-    if memchr::memchr(b'"', bytes).is_none() {
-        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+impl Boundaries {
+    /// Scans what `bytes` has gained since the last call.
+    fn feed(&mut self, bytes: &[u8]) {
+        let new = &bytes[self.scanned..];
+        let at = self.scanned;
+        if !self.in_quotes && memchr::memchr(b'"', new).is_none() {
+            // No quotes (nearly every block): every newline ends a record.
+            if self.first.is_none() {
+                self.first = memchr::memchr(b'\n', new).map(|i| at + i + 1);
+            }
+            if let Some(i) = memchr::memrchr(b'\n', new) {
+                self.last = Some(at + i + 1);
+            }
+        } else {
+            for i in memchr::memchr2_iter(b'"', b'\n', new) {
+                match new[i] {
+                    b'"' => self.in_quotes = !self.in_quotes,
+                    _ if !self.in_quotes => {
+                        self.first.get_or_insert(at + i + 1);
+                        self.last = Some(at + i + 1);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.scanned = bytes.len();
     }
-    let mut in_quotes = false;
-    let mut last = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        match bytes[i] {
-            b'"' => in_quotes = !in_quotes,
-            _ if !in_quotes => last = Some(i + 1),
-            _ => {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Record ends found by reading every byte from the start.
+    fn naive(bytes: &[u8]) -> (Option<usize>, Option<usize>) {
+        let mut in_quotes = false;
+        let ends: Vec<usize> = (0..bytes.len())
+            .filter(|&i| {
+                if bytes[i] == b'"' {
+                    in_quotes = !in_quotes;
+                }
+                bytes[i] == b'\n' && !in_quotes
+            })
+            .map(|i| i + 1)
+            .collect();
+        (ends.first().copied(), ends.last().copied())
+    }
+
+    #[test]
+    fn boundaries_fed_in_pieces_are_the_boundaries_of_the_whole() {
+        let texts: [&[u8]; 6] = [
+            b"a,b\nc,d\n",
+            b"a,\"b\nc\",d\ne,f\n",
+            b"\"open\nstill\nopen",
+            b"no newline at all",
+            b"x,\"\"\"q\"\"\"\ny\n\"z\n",
+            b"\n\n\"\n\"\n",
+        ];
+        for text in texts {
+            for piece in 1..=text.len() {
+                let mut b = Boundaries::default();
+                let mut buf = Vec::new();
+                for chunk in text.chunks(piece) {
+                    buf.extend_from_slice(chunk);
+                    b.feed(&buf);
+                }
+                assert_eq!((b.first, b.last), naive(text), "{:?} in pieces of {piece}", String::from_utf8_lossy(text));
+            }
         }
     }
-    last
 }

@@ -253,14 +253,32 @@ pub(crate) fn header_positions(
         ));
         return None;
     }
+    // Where each name is in the header (looked up, not searched: a plan's table
+    // and a file's header can both be wide).
+    let mut fields: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, h) in header_names.iter().enumerate() {
+        fields.entry(h.as_str()).or_default().push(i);
+    }
     // Header fields that name no column of the schema: a missing column may be
     // one of them, misspelt.
+    let declared: hashbrown::HashSet<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
     let unclaimed: Vec<usize> =
-        (0..header_names.len()).filter(|&i| schema.columns.iter().all(|c| c.name != header_names[i])).collect();
+        (0..header_names.len()).filter(|&i| !declared.contains(header_names[i].as_str())).collect();
     let mut positions = Vec::with_capacity(schema.columns.len());
+    let before = errors.len();
     for c in &schema.columns {
-        if let Some(i) = header_names.iter().position(|h| *h == c.name) {
-            positions.push(i);
+        if errors.len() - before >= MAX_ERRORS {
+            stop(errors);
+            return None;
+        }
+        if let Some(found) = fields.get(c.name.as_str()) {
+            // The same column twice: which one holds the values is anyone's guess.
+            if let Some(&again) = found.get(1) {
+                let message = format!("`{shown}` has two columns `{}`", c.name);
+                let help = format!("keep one column `{}`: rename or remove the other", c.name);
+                errors.push(located(shown, path, 1, 0, At::Field(again), message, "again here".into(), Some(help)));
+            }
+            positions.push(found[0]);
             continue;
         }
         let message = format!("`{shown}` has no column `{}`", c.name);
@@ -283,7 +301,7 @@ pub(crate) fn header_positions(
         };
         errors.push(located(shown, path, 1, 0, at, message, label, Some(help)));
     }
-    (positions.len() == schema.columns.len()).then_some(positions)
+    (errors.len() == before).then_some(positions)
 }
 
 /// The unclaimed header field most like `column`, if one is close, and whether
@@ -621,10 +639,17 @@ pub(crate) fn located(
 
 impl Line {
     /// An error on this line.
-    pub(crate) fn error(self, shown: &str, at: At, message: String, label: String, help: Option<String>) -> DataError {
+    pub(crate) fn error(
+        self,
+        shown: &str,
+        at: At,
+        message: String,
+        mut label: String,
+        help: Option<String>,
+    ) -> DataError {
         let Line { number, start, mut text } = self;
         let fields = source::field_ranges(&text);
-        let span = match at {
+        let mut span = match at {
             At::Row => Some((0, text.len())),
             At::Field(i) => fields.get(i).copied(),
             At::Fields(from, to) => fields.get(from).zip(fields.get(to)).map(|(a, b)| (a.0, b.1)),
@@ -632,6 +657,12 @@ impl Line {
                 offset.checked_sub(start).filter(|&s| s < text.len()).map(|s| (s, (s + len).min(text.len())))
             }
         };
+        if span.is_none() && text.len() as u64 >= source::MAX_LINE_BYTES {
+            // Past the part of a very long line that was read back: point at
+            // its end, so that the file, line and column are still shown.
+            span = Some((text.len(), text.len()));
+            label = format!("{label}, further on (the line is longer than {} KiB)", source::MAX_LINE_BYTES / 1024);
+        }
         if matches!(span, Some((s, e)) if s == e && s == text.len()) {
             // miette draws nothing for an empty span at the end of a line: give
             // the caret a blank to point at.

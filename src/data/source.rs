@@ -24,14 +24,15 @@ impl SourceCode for Snippet {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
+        let contents = Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
             inner.column(),
             inner.line_count(),
-        )))
+        ));
+        Ok(crate::report::diagnostics::clip(contents, span))
     }
 }
 
@@ -47,7 +48,7 @@ pub(crate) struct Line {
 }
 
 /// At most this much of a line is shown.
-const MAX_LINE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 impl Line {
     /// The line of `path` on which a record starts, from the csv crate's record

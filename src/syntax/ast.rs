@@ -1,5 +1,6 @@
 //! The abstract syntax of a plan file, as written: names are not yet resolved and
-//! no type is known. Every node carries its [`Span`]; equality ignores spans.
+//! no type is known. Every node carries its [`Span`]; equality and hashing ignore
+//! spans, so the same formula written twice is one key.
 
 use super::span::{Ident, Span, Spanned};
 use chrono::NaiveDate;
@@ -128,7 +129,7 @@ pub struct Definition {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
@@ -175,7 +176,7 @@ impl BinaryOp {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ExprKind {
     /// `1,000` or `0.5`
     Number(Decimal),
@@ -214,7 +215,7 @@ pub enum ExprKind {
 
 /// `f(args [where filter] [having cond]) [over scope]`: functions, row aggregates
 /// and aggregates across participants or periods share this one form.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Call {
     pub func: Ident,
     /// Where `distinct` is written, if it is.
@@ -226,7 +227,7 @@ pub struct Call {
 }
 
 /// `tiers marginal on max(C, 0) of Q { 0% to 100% : 3% ... }`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tiers {
     pub mode: Ident,
     pub base: Box<Expr>,
@@ -236,7 +237,7 @@ pub struct Tiers {
 }
 
 /// `100% to 130% : 5%` or `130% and above : 7%`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Band {
     pub from: Expr,
     /// `None` for the open top band (`and above`).

@@ -462,7 +462,11 @@ fn unclosed(source: &str, opener: &str, at: usize) -> SyntaxError {
         }
         "(" => {
             let before = source[..at].trim_end();
-            let name = &before[before.rfind(|c: char| !is_word_char(c)).map_or(0, |i| i + 1)..];
+            // The word just before `(`, after whatever character ends it
+            // (`×` and a byte-order mark are more than a byte).
+            let start =
+                before.char_indices().rev().find(|&(_, c)| !is_word_char(c)).map_or(0, |(i, c)| i + c.len_utf8());
+            let name = &before[start..];
             let what = if name.is_empty() { "a `(`".to_string() } else { format!("`{name}(`") };
             (what, "add `)` after the last argument".to_string())
         }
@@ -522,6 +526,19 @@ mod tests {
         assert_eq!(found("role == \"rep {\n  value", 7), Found::OpenText);
         assert_eq!(found("x = 1\n  \n", 5), Found::End);
         assert_eq!(token_at("x = 1\n", 5).span, Span::new(6, 6));
+    }
+
+    /// Found by fuzzing: the word before an unclosed `(` was sliced one byte
+    /// past the character ending it, inside `×` or a byte-order mark.
+    #[test]
+    fn an_unclosed_parenthesis_after_a_wide_character() {
+        for (source, what) in [("x ×(1", "a `(`"), ("\u{feff} ( quarter", "a `(`"), ("y ÷max(1", "`max(`")] {
+            match unclosed(source, "(", source.rfind('(').unwrap()) {
+                SyntaxError::Unclosed { what: found, .. } => assert_eq!(found, what, "{source:?}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(crate::syntax::parse_expr("\u{feff} ( quarter").is_err());
     }
 
     #[test]

@@ -90,13 +90,27 @@ pub enum SyntaxError {
     #[error("plan nests too deeply")]
     #[diagnostic(
         code(comp::limits::nesting),
-        help("at most {limit} levels of parentheses, braces and `if`s; split the formula into named values")
+        help("at most {limit} levels of brackets, `if`s and `tiers`; split the formula into named values")
     )]
     TooDeep {
         limit: usize,
         #[label("nesting passes {limit} levels here")]
         span: SourceSpan,
     },
+    #[error("formula has more than {limit} operators")]
+    #[diagnostic(
+        code(comp::limits::operators),
+        help("split the formula into named values (`value part = ...`) and combine those")
+    )]
+    TooManyOperators {
+        limit: usize,
+        #[label("the formula passes {limit} operators here")]
+        span: SourceSpan,
+    },
+    /// The last error when there are too many to go on.
+    #[error("stopped after {limit} errors")]
+    #[diagnostic(code(comp::syntax::stopped), help("fix these first; the ones after them are not shown"))]
+    Stopped { limit: usize },
     #[error("plan file too large")]
     #[diagnostic(code(comp::limits::size), help("a plan file may be at most {limit} bytes"))]
     TooLarge {

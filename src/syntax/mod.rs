@@ -12,6 +12,6 @@ pub mod span;
 
 pub use diagnose::RESERVED;
 pub use errors::SyntaxError;
-pub use limits::{MAX_NAME_BYTES, MAX_NESTING, MAX_SOURCE_BYTES};
+pub use limits::{MAX_NAME_BYTES, MAX_NESTING, MAX_OPERATORS, MAX_SOURCE_BYTES};
 pub use parser::{parse, parse_expr};
 pub use span::{Ident, Span, Spanned};

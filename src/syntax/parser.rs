@@ -68,7 +68,7 @@ pub fn parse(source: &str) -> Result<PlanFile, Vec<SyntaxError>> {
     if builder.errors.is_empty() {
         Ok(PlanFile { items })
     } else {
-        Err(builder.errors)
+        Err(builder.finish())
     }
 }
 
@@ -82,12 +82,24 @@ pub fn parse_expr(source: &str) -> Result<Expr, Vec<SyntaxError>> {
     if builder.errors.is_empty() {
         Ok(expr)
     } else {
-        Err(builder.errors)
+        Err(builder.finish())
     }
 }
 
 struct Builder {
     errors: Vec<SyntaxError>,
+}
+
+impl Builder {
+    /// The errors found (numbers too large, days that do not exist), at most
+    /// [`limits::MAX_ERRORS`] of them: each one shown costs a pass over the file.
+    fn finish(mut self) -> Vec<SyntaxError> {
+        if self.errors.len() > limits::MAX_ERRORS {
+            self.errors.truncate(limits::MAX_ERRORS);
+            self.errors.push(SyntaxError::Stopped { limit: limits::MAX_ERRORS });
+        }
+        self.errors
+    }
 }
 
 /// The pair's span without the whitespace and comments pest lets a rule swallow
