@@ -12,6 +12,8 @@ pub mod check;
 pub mod cli;
 pub mod data;
 pub mod eval;
+pub mod fmt;
 pub mod report;
 pub mod syntax;
+pub mod testing;
 pub mod value;

@@ -136,6 +136,30 @@ impl fmt::Display for Value {
     }
 }
 
+/// Thousands grouped in a plain decimal's digits, as on paper.
+///
+/// ```
+/// assert_eq!(comp::value::group_thousands("-1234567.5"), "-1,234,567.5");
+/// assert_eq!(comp::value::group_thousands("999"), "999");
+/// ```
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// An empty vector with `v`'s allocation, for values that borrow from
 /// something shorter-lived (the next record). The standard library collects in
 /// place (same element layout), so this allocates nothing.

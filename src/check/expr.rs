@@ -186,9 +186,9 @@ pub(crate) fn deeper<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
-const SCOPE_WORDS: [&str; 3] = ["all", "year", "ytd"];
-const FUNCTIONS: [&str; 12] =
-    ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "average"];
+const SCOPE_WORDS: [&str; 5] = ["all", "year", "ytd", "reports", "all_reports"];
+const FUNCTIONS: [&str; 13] =
+    ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "days_active", "average"];
 
 impl<'a, 'e> Compiler<'a, 'e> {
     pub fn new(
@@ -1075,6 +1075,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     "quarter" => Some(PeriodPart::Quarter),
                     "month" => Some(PeriodPart::Month),
                     "period_number" => Some(PeriodPart::Number),
+                    "days_in_period" => Some(PeriodPart::Days),
                     _ => None,
                 } {
                     if part == PeriodPart::Month && self.settings.calendar.grain != Grain::Month {
@@ -1098,7 +1099,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     .map(String::as_str)
                     .chain(self.events.columns.iter().map(|c| c.name.as_str()))
                     .chain(self.participants.columns.iter().map(|c| c.name.as_str()))
-                    .chain(["quarter", "period_number"])
+                    .chain(["quarter", "period_number", "days_in_period"])
                     .collect();
                 let help = did_you_mean(n, candidates.iter().copied()).or_else(|| {
                     self.lookups
@@ -1247,6 +1248,25 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "min" | "max" if nargs >= 2 && !aggregate_form => self.min_max(f == "min", call, span, scope),
             "sum" | "count" | "min" | "max" | "avg" | "average" => self.aggregate(call, span, scope),
             "rank" | "share" => self.across_call(call, span, scope),
+            "days_active" if !aggregate_form => {
+                self.arity(call, 2, 2)?;
+                let from = self.expr(&call.args[0], scope)?;
+                let to = self.expr(&call.args[1], scope)?;
+                for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
+                    if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
+                        self.errors.push(CheckError::type_error(
+                            format!("`days_active` takes dates, not {}", t.ty.describe()),
+                            a.span,
+                            format!("this is {}", t.ty.describe()),
+                            Some("e.g. `days_active(hire_date, leave_date)` with date columns of the roster".into()),
+                        ));
+                        return None;
+                    }
+                }
+                let level = self.join(&from, &to, call.args[0].span, call.args[1].span)?.max(Level::Static);
+                let kind = ExprKind::DaysActive(Box::new(from.expr), Box::new(to.expr));
+                Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
+            }
             "abs" | "round" | "clamp" | "prev" => {
                 if aggregate_form {
                     self.errors.push(CheckError::invalid(
@@ -1278,7 +1298,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     name: f.to_string(),
                     span: call.func.span.into(),
                     help: did_you_mean(f, FUNCTIONS)
-                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..11])))),
+                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..12])))),
                 });
                 None
             }
@@ -1691,6 +1711,21 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "all" => Some(AcrossScope::All),
             "year" if periods_ok => Some(AcrossScope::Periods(PeriodScope::Year)),
             "ytd" if periods_ok => Some(AcrossScope::Periods(PeriodScope::YearToDate)),
+            "reports" | "all_reports" => {
+                if self.participants.reports_to.is_none() {
+                    self.errors.push(CheckError::invalid(
+                        format!("`over {}` needs a hierarchy", over.as_str()),
+                        over.span,
+                        "no `reports to` column",
+                        Some(format!(
+                            "declare who reports to whom: `participants {} by {} reports to manager {{ ... }}`",
+                            self.participants.name, self.participants.columns[self.participants.key].name
+                        )),
+                    ));
+                    return None;
+                }
+                Some(AcrossScope::Reports { transitive: over.as_str() == "all_reports" })
+            }
             w => match self.participants.column(w) {
                 Some(c) => Some(AcrossScope::Group(c)),
                 None => {
@@ -1905,13 +1940,14 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mode = match t.mode.as_str() {
             "marginal" => TierMode::Marginal,
             "whole" => TierMode::Whole,
+            "lookup" => TierMode::Lookup,
             other => {
                 self.errors.push(CheckError::Unknown {
                     what: "tier mode",
                     name: other.to_string(),
                     span: t.mode.span.into(),
-                    help: did_you_mean(other, ["marginal", "whole"]).or_else(|| {
-                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进)".into())
+                    help: did_you_mean(other, ["marginal", "whole", "lookup"]).or_else(|| {
+                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached".into())
                     }),
                 });
                 return None;
@@ -1939,6 +1975,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mut bands = Vec::new();
         let mut bounds: Vec<(Decimal, Option<Decimal>, Span)> = Vec::new();
         let mut fixed: Option<bool> = None;
+        let mut lookup_ty: Option<Ty> = None;
         let mut ty = base.ty;
         for b in &t.bands {
             let edge_ty = if of.is_some() { Ty::Known(Type::Ratio) } else { base.ty };
@@ -1950,6 +1987,22 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let pays = self.numeric_arg(&b.pays, scope);
             let (Some(from), Some(to), Some(pays)) = (from, to, pays) else { continue };
             level = self.join_level(level, pays.level, t.base.span, b.pays.span)?;
+            if mode == TierMode::Lookup {
+                // A lookup gives the band's value itself: every band the same unit.
+                lookup_ty = match lookup_ty {
+                    None => Some(pays.ty),
+                    Some(prev) => Some(self.unify(
+                        prev,
+                        pays.ty,
+                        t.bands[0].pays.span,
+                        b.pays.span,
+                        "the values of a lookup's bands",
+                    )?),
+                };
+                bounds.push((from.1, to.as_ref().map(|t| t.1), b.span));
+                bands.push(TierBand { from: from.0, to: to.map(|t| t.0), pays: pays.expr, span: b.span });
+                continue;
+            }
             let is_fixed = pays.ty == Ty::Known(Type::Money);
             if let Some(f) = fixed {
                 if f != is_fixed {
@@ -1979,6 +2032,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         if !tiers::validate(&bounds, unit, self.errors) {
             return None;
+        }
+        if let Some(t) = lookup_ty {
+            ty = t;
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
         Some(Typed { expr: Expr { kind: ExprKind::Tiers(Box::new(table)), span }, ty, level })

@@ -122,6 +122,15 @@ impl<'a> Declarations<'a> {
                     self.params.push(p);
                 }
                 Item::Definition(def) => {
+                    if def.kind.is_line() && def.name.as_str() == TOTAL {
+                        // The computed sum of the payout lines already has this name.
+                        errors.push(CheckError::invalid(
+                            format!("a line cannot be named `{}`", TOTAL),
+                            def.name.span,
+                            "reserved for the sum of the payout lines",
+                            Some("every statement ends with `total`, the sum of its payout lines; name this line otherwise".into()),
+                        ));
+                    }
                     if declare(&def.name, spans, errors) {
                         self.names.insert(def.name.node.clone(), NameRef::Def(self.defs.len()));
                     }
@@ -348,7 +357,32 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
     if !ok || (kind == TableKind::Events && date.is_none()) {
         return None;
     }
-    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, span: t.name.span })
+    let reports_to = match &t.reports_to {
+        Some(r) if kind != TableKind::Participants => {
+            errors.push(CheckError::invalid(
+                "only the participants table has a hierarchy",
+                r.span,
+                "not a participants table",
+                Some("write `reports to COLUMN` on the `participants` table".into()),
+            ));
+            return None;
+        }
+        Some(r) => {
+            let c = find(r, "manager column (`reports to`)", errors)?;
+            if columns[c].ty != ColumnType::Text {
+                errors.push(CheckError::invalid(
+                    "the manager column must be text",
+                    r.span,
+                    format!("`{}` is {}", columns[c].name, columns[c].ty.name()),
+                    Some("each participant's manager is named by id".into()),
+                ));
+                return None;
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, reports_to, span: t.name.span })
 }
 
 /// What to write in the data instead of leaving a required cell empty.

@@ -10,6 +10,9 @@ use crate::value::{Type, Value};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The name of the computed line that adds up a participant's payout lines.
+pub const TOTAL: &str = "total";
+
 pub type ParamId = usize;
 pub type SectionId = usize;
 pub type RowValueId = usize;
@@ -82,6 +85,8 @@ pub struct TableSchema {
     pub key: usize,
     /// Index of the date column of an events table (`on ...`).
     pub date: Option<usize>,
+    /// Index of the participants table's manager column (`reports to ...`).
+    pub reports_to: Option<usize>,
     pub span: Span,
 }
 
@@ -406,6 +411,9 @@ pub enum AcrossScope {
     Group(usize),
     /// Every participant (in the argument's domain).
     All,
+    /// The participants reporting to this one (`reports`), or everyone below
+    /// it in the hierarchy at any depth (`all_reports`).
+    Reports { transitive: bool },
     /// The participant's own periods.
     Periods(PeriodScope),
 }
@@ -453,6 +461,9 @@ pub enum TierMode {
     Marginal,
     /// The band the whole base falls in sets the rate for all of it (全额累进).
     Whole,
+    /// The value of the band the base falls in (a step function; nested, a
+    /// matrix of coefficients).
+    Lookup,
 }
 
 #[derive(Debug, Clone)]
@@ -479,6 +490,11 @@ pub enum PeriodPart {
     Quarter,
     Month,
     Number,
+    /// Days in the period (`days_in_period`).
+    Days,
+    /// The period's first and last day, as days from the common era (for `days_active`).
+    FirstDay,
+    LastDay,
 }
 
 /// A checked expression. Each node keeps its span for diagnostics.
@@ -531,6 +547,9 @@ pub enum ExprKind {
     Min(Vec<Expr>),
     Max(Vec<Expr>),
     Abs(Box<Expr>),
+    /// `days_active(from, to)`: the days of the current period from `from` to
+    /// `to`, both included (proration).
+    DaysActive(Box<Expr>, Box<Expr>),
     Round {
         value: Box<Expr>,
         rounding: Rounding,
@@ -545,6 +564,10 @@ impl Expr {
         match &self.kind {
             ExprKind::Prev { default, .. } => default.walk(f),
             ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Abs(x) => x.walk(f),
+            ExprKind::DaysActive(a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
             ExprKind::Round { value, .. } => value.walk(f),
             ExprKind::Arith(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 a.walk(f);

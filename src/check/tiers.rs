@@ -38,21 +38,7 @@ pub fn edge(v: Decimal, unit: EdgeUnit) -> String {
 /// `v` with thousands grouped: `20,000`, `1,234.5`, `-0.25`; no trailing zeros
 /// beyond the ones `v` keeps.
 fn grouped(v: Decimal) -> String {
-    let plain = v.to_string();
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut out = String::from(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    crate::value::group_thousands(&v.to_string())
 }
 
 /// Checks band edges (already evaluated); reports every problem found. A

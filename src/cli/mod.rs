@@ -2,8 +2,15 @@
 //! diagnostic output from here.
 
 mod check;
+mod curve;
+mod diff;
 mod errors;
+mod explain;
+mod fmt;
+mod loading;
 mod run;
+mod statement;
+mod test;
 
 pub use errors::CliError;
 
@@ -29,6 +36,18 @@ pub enum Command {
     Check(check::Args),
     /// Run a plan over data and print every participant's payout lines.
     Run(run::Args),
+    /// Compare two versions of a plan over the same data: what changes for every payout.
+    Diff(diff::Args),
+    /// Explain a participant's lines: the calculation behind every number, as a tree.
+    Explain(explain::Args),
+    /// A participant's statement: lines per period, total and year to date (Markdown or HTML).
+    Statement(statement::Args),
+    /// Rewrite plan files in the canonical layout (`--check`: show the diff, change nothing).
+    Fmt(fmt::Args),
+    /// Run the test cases beside plans (`NAME.tests` next to `NAME.comp`).
+    Test(test::Args),
+    /// Draw a line's payout curve against attainment, as SVG (`--compare` a second plan).
+    Curve(curve::Args),
 }
 
 /// How a subcommand ended.
@@ -52,6 +71,12 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Statement(args) => statement::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Curve(args) => curve::run(args),
     };
     result.into()
 }

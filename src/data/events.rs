@@ -30,6 +30,12 @@ const MAX_RECORD_BYTES: usize = 64 << 20;
 /// Receives the valid rows of the events table, each with its participant and period.
 pub trait EventSink: Send {
     fn push(&mut self, line: usize, participant: usize, period: usize, row: &[Val<'_>]) -> Result<(), RowProblem>;
+
+    /// The columns to parse, by schema index; `None` (the default): the ones
+    /// the plan's rules read. A sink feeding several plans returns their union.
+    fn columns(&self) -> Option<Vec<bool>> {
+        None
+    }
 }
 
 struct Block {
@@ -79,19 +85,23 @@ pub fn stream_events<S: EventSink>(
         shown: &shown,
         positions: &positions,
         width: headers.len(),
-        used: plan.used_event_columns(),
+        used: sinks.first().and_then(EventSink::columns).unwrap_or_else(|| plan.used_event_columns()),
     };
     let workers = sinks.len().max(1);
+    // One queue that idle workers pull from: a worker that falls behind does
+    // not hold the others up. A worker takes blocks in file order.
+    let (sender, receiver) = mpsc::sync_channel::<Block>(2 * workers);
+    let receiver = std::sync::Mutex::new(receiver);
     let (results, read_error) = std::thread::scope(|scope| {
-        let mut senders = Vec::new();
         let mut handles = Vec::new();
         for mut sink in sinks.drain(..) {
-            let (tx, rx) = mpsc::sync_channel::<Block>(2);
-            senders.push(tx);
-            let ctx = &ctx;
+            let (ctx, receiver) = (&ctx, &receiver);
             handles.push(scope.spawn(move || {
                 let mut errors = Vec::new();
-                for block in rx {
+                loop {
+                    // INVARIANT: the lock is held only to take a block, never while parsing.
+                    let next = receiver.lock().map_or(Err(mpsc::RecvError), |r| r.recv());
+                    let Ok(block) = next else { break };
                     if errors.len() < MAX_ERRORS {
                         ctx.parse_block(&block, &mut sink, &mut errors);
                     }
@@ -99,17 +109,13 @@ pub fn stream_events<S: EventSink>(
                 (sink, errors)
             }));
         }
-        // Round-robin: block i goes to worker i mod n, so every worker sees its
-        // blocks in file order.
         let mut read_error = None;
-        let mut i = 0;
         loop {
             match reader.next_block(&shown, false) {
                 Ok(Some(block)) => {
-                    if senders[i % workers].send(block).is_err() {
+                    if sender.send(block).is_err() {
                         break;
                     }
-                    i += 1;
                 }
                 Ok(None) => break,
                 Err(e) => {
@@ -118,7 +124,7 @@ pub fn stream_events<S: EventSink>(
                 }
             }
         }
-        drop(senders);
+        drop(sender);
         let results: Vec<(S, Vec<(usize, DataError)>)> =
             handles.into_iter().map(|h| h.join().expect("a worker panicked")).collect();
         (results, read_error)
@@ -165,7 +171,7 @@ impl Context<'_> {
     /// locates those faults precisely.
     fn parse_block<S: EventSink>(&self, block: &Block, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
         if block.open_quote.is_none() {
-            if let Ok(text) = std::str::from_utf8(&block.bytes) {
+            if let Ok(text) = simdutf8::basic::from_utf8(&block.bytes) {
                 return self.parse_text(block, text, sink, errors);
             }
         }

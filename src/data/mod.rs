@@ -13,6 +13,7 @@ mod records;
 mod source;
 
 pub use cell::date as parse_date;
+pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
 pub use source::Snippet;

@@ -277,6 +277,21 @@ impl Accumulators {
         Ok(())
     }
 
+    /// Sets accumulator `id`, for every participant and period, to accumulator
+    /// `from` of `other`: another plan's accumulators over the same
+    /// participants and periods, where `from` gathers the same rows the same
+    /// way (`comp diff` computes such an aggregate once for both plans).
+    pub fn copy_from(&mut self, id: AccId, other: &Accumulators, from: AccId) {
+        assert_eq!(
+            self.states.len() / self.per_cell,
+            other.states.len() / other.per_cell,
+            "same participants and periods"
+        );
+        for (mine, theirs) in self.states.chunks_mut(self.per_cell).zip(other.states.chunks(other.per_cell)) {
+            mine[id] = theirs[from].clone();
+        }
+    }
+
     /// The value of an accumulator for a participant seen from `period`, over
     /// `scope`'s periods.
     pub fn value(

@@ -7,10 +7,10 @@ use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
 use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, PeriodPart, PeriodScope, Plan, SectionId};
 use crate::data::StaticData;
 use crate::value::{Val, Value};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// The result of evaluating a plan: every definition for every participant and
 /// period it applies to.
@@ -27,7 +27,7 @@ pub struct Evaluation<'p> {
     /// For each aggregate across participants (by id): the groups it ranges over.
     groups: Vec<Groups>,
     /// Group results by (aggregate, period, group), computed once.
-    cache: RefCell<HashMap<(usize, usize, usize), Rc<Cached>>>,
+    cache: Mutex<HashMap<(usize, usize, usize), Arc<Cached>>>,
 }
 
 /// The participants an aggregate ranges over: each participant's group, and
@@ -87,11 +87,15 @@ pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<V
 }
 
 pub(crate) fn period_part(plan: &Plan, t: usize, part: PeriodPart) -> Decimal {
+    use chrono::Datelike;
     let p = &plan.calendar.periods[t];
     Decimal::from(match part {
-        PeriodPart::Quarter => p.quarter,
-        PeriodPart::Month => p.month,
-        PeriodPart::Number => t as u32 + 1,
+        PeriodPart::Quarter => p.quarter as i64,
+        PeriodPart::Month => p.month as i64,
+        PeriodPart::Number => t as i64 + 1,
+        PeriodPart::Days => (p.end - p.start).num_days() + 1,
+        PeriodPart::FirstDay => p.start.num_days_from_ce() as i64,
+        PeriodPart::LastDay => p.end.num_days_from_ce() as i64,
     })
 }
 
@@ -139,6 +143,7 @@ impl<'p> Evaluation<'p> {
         statics: StaticData,
         members: Vec<Vec<bool>>,
         accumulators: Accumulators,
+        threads: usize,
     ) -> Result<Self, Vec<EvalError>> {
         let n = statics.ids.len();
         let periods = plan.calendar.periods.len();
@@ -163,6 +168,44 @@ impl<'p> Evaluation<'p> {
                     }
                     groups
                 }
+                AcrossScope::Reports { transitive } => {
+                    // Each participant's own group: those below it.
+                    let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                    for q in 0..n {
+                        if let Value::Text(m) = &statics.attributes[q][col] {
+                            if let Some(&boss) = statics.index.get(&**m) {
+                                if boss != q {
+                                    direct[boss].push(q);
+                                }
+                            }
+                        }
+                    }
+                    let members = (0..n)
+                        .map(|p| {
+                            let mut below = direct[p].clone();
+                            if transitive {
+                                // Breadth first; `seen` stops a loop in bad data.
+                                let mut seen = vec![false; n];
+                                seen[p] = true;
+                                let mut i = 0;
+                                while i < below.len() {
+                                    let q = below[i];
+                                    if !seen[q] {
+                                        seen[q] = true;
+                                        below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                    }
+                                    i += 1;
+                                }
+                                below.sort_unstable();
+                                below.dedup();
+                            }
+                            below.retain(|&q| in_domain(a.domain, q));
+                            below
+                        })
+                        .collect();
+                    Groups { of: (0..n).collect(), members }
+                }
                 AcrossScope::All => {
                     Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
                 }
@@ -177,19 +220,25 @@ impl<'p> Evaluation<'p> {
             store: vec![None; plan.cells.len() * n * periods],
             failed: vec![false; plan.cells.len() * n * periods],
             groups,
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         };
         let mut errors = Vec::new();
+        let pool = (threads > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
         for stage in &plan.stages {
             for t in 0..periods {
                 for &c in &stage.cells {
                     let cell = &plan.cells[c];
-                    for p in 0..n {
-                        if !ev.in_section(cell.section, p) {
-                            continue;
-                        }
+                    // Participants are independent within one definition and
+                    // period: compute them in parallel, store them in order.
+                    let evaluate =
+                        |p: usize| (p, eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value()));
+                    let applies = |p: &usize| ev.in_section(cell.section, *p);
+                    let results: Vec<_> = match &pool {
+                        Some(pool) => pool.install(|| (0..n).into_par_iter().filter(applies).map(evaluate).collect()),
+                        None => (0..n).filter(applies).map(evaluate).collect(),
+                    };
+                    for (p, result) in results {
                         let i = ev.index(c, p, t);
-                        let result = eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value());
                         let value = match result {
                             Ok(v) => v,
                             Err(f) => {
@@ -267,6 +316,28 @@ impl<'p> Evaluation<'p> {
         self.plan.lines.iter().any(|&c| self.in_section(self.plan.cells[c].section, p))
     }
 
+    /// Evaluates a part of a definition (a sub-expression of the plan) for a
+    /// participant and period, as the run did: definitions are read from the
+    /// store, aggregates from the accumulators and group values from the cache.
+    /// For explanations; the participant must be one the expression applies to.
+    pub fn eval_at<'a>(&'a self, e: &'a crate::check::Expr, p: usize, t: usize) -> EvalResult<Val<'a>> {
+        eval(e, &CellEnv { ev: self, p, t })
+    }
+
+    /// The environment definitions are evaluated in, for participant `p` in
+    /// period `t` (for [`super::tier_bands`] and the like).
+    pub fn env_at<'a>(&'a self, p: usize, t: usize) -> impl Env<'a> + 'a {
+        CellEnv { ev: self, p, t }
+    }
+
+    /// The members of `p`'s group for an aggregate across participants (in the
+    /// aggregate's domain), sorted by id; `None` for aggregates across periods.
+    pub fn group_members(&self, across: crate::check::AcrossId, p: usize) -> Option<&[usize]> {
+        let groups = &self.groups[across];
+        let g = *groups.of.get(p)?;
+        Some(&groups.members[g])
+    }
+
     fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
         let a = &self.plan.across[id];
         let fail = |fault| Box::new(Failure { fault, span: a.span });
@@ -281,17 +352,17 @@ impl<'p> Evaluation<'p> {
                 let values = range.map(|t| arg_at(p, t)).collect::<EvalResult<Vec<_>>>()?;
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }
-            AcrossScope::Group(_) | AcrossScope::All => {
+            AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let group = self.groups[id].of[p];
                 let key = (id, t, group);
-                let cached = self.cache.borrow().get(&key).cloned();
+                let cached = self.cache.lock().expect("no panics while holding the lock").get(&key).cloned();
                 let cached = match cached {
                     Some(c) => c,
                     None => {
                         // Computed outside the borrow: the argument may itself
                         // hold aggregates that fill the cache.
                         let members = &self.groups[id].members[group];
-                        let c = Rc::new(match a.func {
+                        let c = Arc::new(match a.func {
                             AcrossFunc::Rank => {
                                 let mut values =
                                     members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
@@ -312,7 +383,8 @@ impl<'p> Evaluation<'p> {
                                 Cached::Number(combine(func, &values).map_err(fail)?)
                             }
                         });
-                        self.cache.borrow_mut().insert(key, c.clone());
+                        // Two workers may compute the same group at once: same value.
+                        self.cache.lock().expect("no panics while holding the lock").insert(key, c.clone());
                         c
                     }
                 };

@@ -107,6 +107,17 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
         ExprKind::Min(xs) => Val::Num(fold(xs, env, Decimal::min)?),
         ExprKind::Max(xs) => Val::Num(fold(xs, env, Decimal::max)?),
         ExprKind::Abs(x) => Val::Num(eval_inline(x, env)?.num().abs()),
+        ExprKind::DaysActive(from, to) => {
+            use chrono::Datelike;
+            let day = |v: Val<'_>| match v {
+                Val::Date(d) => Decimal::from(d.num_days_from_ce()),
+                // INVARIANT: the checker requires dates.
+                other => unreachable!("days_active of {other:?}"),
+            };
+            let first = env.period_part(PeriodPart::FirstDay).max(day(eval_inline(from, env)?));
+            let last = env.period_part(PeriodPart::LastDay).min(day(eval_inline(to, env)?));
+            Val::Num((last - first + Decimal::ONE).max(Decimal::ZERO))
+        }
         ExprKind::Round { value, rounding } => {
             Val::Num(round(*rounding, eval_inline(value, env)?.num()).map_err(fail)?)
         }
@@ -169,6 +180,35 @@ fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> bool {
 /// A tier table applied to its base. Bands are half-open `[from, to)`: a value
 /// on an edge belongs to the higher band.
 fn tiers<'a, E: Env<'a>>(t: &'a TierTable, env: &E) -> EvalResult<Decimal> {
+    tier_bands(t, env, |_| {})
+}
+
+/// One band of a tier table as applied to a base: what [`tier_bands`] reports
+/// for each band it looks at, so explanations show the evaluator's own figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BandStep {
+    /// The band's index in the table.
+    pub band: usize,
+    /// The band's edges, scaled by `of` when there is one.
+    pub from: Decimal,
+    pub to: Option<Decimal>,
+    /// The base the table is applied to.
+    pub base: Decimal,
+    /// The part of the base the band pays on: the part inside the band
+    /// (marginal rates), the whole base (whole, and fixed amounts), zero when
+    /// the band pays nothing.
+    pub portion: Decimal,
+    /// The band's rate or fixed amount, when the evaluator read it (bands that
+    /// pay nothing are not read).
+    pub pays: Option<Decimal>,
+    /// What the band adds to the result.
+    pub amount: Decimal,
+}
+
+/// Applies a tier table, calling `step` for every band up to the last one the
+/// evaluator looks at, and returns the table's value. The evaluator and the
+/// explainer both go through here.
+pub fn tier_bands<'a, E: Env<'a>>(t: &'a TierTable, env: &E, mut step: impl FnMut(BandStep)) -> EvalResult<Decimal> {
     let fail = |fault: Fault, span| Box::new(Failure { fault, span });
     let x = eval(&t.base, env)?.num();
     let scale = match &t.of {
@@ -183,7 +223,7 @@ fn tiers<'a, E: Env<'a>>(t: &'a TierTable, env: &E) -> EvalResult<Decimal> {
         }
     };
     let mut total = Decimal::ZERO;
-    for band in &t.bands {
+    for (i, band) in t.bands.iter().enumerate() {
         let from = edge(&band.from)?;
         let to = match &band.to {
             Some(e) => Some(edge(e)?),
@@ -192,22 +232,41 @@ fn tiers<'a, E: Env<'a>>(t: &'a TierTable, env: &E) -> EvalResult<Decimal> {
         let pays = || eval(&band.pays, env).map(|v| v.num());
         let entered = x >= from;
         let inside = entered && to.is_none_or(|to| x < to);
+        let mut report =
+            BandStep { band: i, from, to, base: x, portion: Decimal::ZERO, pays: None, amount: Decimal::ZERO };
         match (t.mode, t.fixed) {
             (TierMode::Marginal, false) if x > from => {
                 let top = to.map_or(x, |to| x.min(to));
                 let part = arith(ArithOp::Sub, top, from).map_err(|f| fail(f, band.span))?;
-                let amount = arith(ArithOp::Mul, part, pays()?).map_err(|f| fail(f, band.span))?;
+                let rate = pays()?;
+                let amount = arith(ArithOp::Mul, part, rate).map_err(|f| fail(f, band.span))?;
                 total = arith(ArithOp::Add, total, amount).map_err(|f| fail(f, band.span))?;
+                report = BandStep { portion: part, pays: Some(rate), amount, ..report };
             }
             (TierMode::Marginal, true) if entered => {
-                total = arith(ArithOp::Add, total, pays()?).map_err(|f| fail(f, band.span))?;
+                let amount = pays()?;
+                total = arith(ArithOp::Add, total, amount).map_err(|f| fail(f, band.span))?;
+                report = BandStep { portion: x, pays: Some(amount), amount, ..report };
             }
             (TierMode::Whole, false) if inside => {
-                return arith(ArithOp::Mul, x, pays()?).map_err(|f| fail(f, band.span));
+                let rate = pays()?;
+                let amount = arith(ArithOp::Mul, x, rate).map_err(|f| fail(f, band.span))?;
+                step(BandStep { portion: x, pays: Some(rate), amount, ..report });
+                return Ok(amount);
             }
-            (TierMode::Whole, true) if inside => return pays(),
+            (TierMode::Lookup, _) if inside => {
+                let value = pays()?;
+                step(BandStep { portion: x, pays: Some(value), amount: value, ..report });
+                return Ok(value);
+            }
+            (TierMode::Whole, true) if inside => {
+                let amount = pays()?;
+                step(BandStep { portion: x, pays: Some(amount), amount, ..report });
+                return Ok(amount);
+            }
             _ => {}
         }
+        step(report);
     }
     Ok(total)
 }

@@ -12,12 +12,14 @@ pub mod accumulate;
 mod cells;
 mod errors;
 mod expr;
+pub mod pair;
 mod rows;
 
 pub use accumulate::Accumulators;
+pub(crate) use cells::{lookup, period_part};
 pub use cells::{Evaluation, LineValue};
 pub use errors::EvalError;
-pub use expr::{arith, eval, eval_constant, round, Env, EvalResult, Failure, Fault};
+pub use expr::{arith, eval, eval_constant, round, tier_bands, BandStep, Env, EvalResult, Failure, Fault};
 pub use rows::RowProgram;
 
 use crate::check::Plan;
@@ -107,5 +109,5 @@ pub fn run_with<'p>(
     }
     let members = program.into_members();
     let accumulators = accumulators.expect("at least one worker");
-    Evaluation::compute(plan, statics, members, accumulators).map_err(RunError::Eval)
+    Evaluation::compute(plan, statics, members, accumulators, options.threads).map_err(RunError::Eval)
 }

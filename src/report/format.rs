@@ -72,21 +72,7 @@ pub fn write_amount(out: &mut String, v: Decimal, scale: u32) {
 /// ```
 pub fn grouped(v: Decimal, scale: u32) -> String {
     let plain = amount(v, scale);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut out = String::with_capacity(plain.len() + int.len() / 3);
-    out.push_str(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    crate::value::group_thousands(&plain)
 }
 
 #[cfg(test)]

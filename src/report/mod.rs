@@ -1,7 +1,11 @@
 //! Report: a run's results as a readable table, CSV or JSON; diagnostics.
 
+pub mod curve;
 pub mod diagnostics;
+pub mod diff;
+pub mod explain;
 mod format;
+pub mod statement;
 
 pub use format::{amount, grouped, write_amount};
 
@@ -13,7 +17,7 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// The name of the computed line that adds up a participant's payouts.
-pub const TOTAL: &str = "total";
+pub use crate::check::TOTAL;
 
 /// One participant's lines in one period, total last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

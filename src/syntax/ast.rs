@@ -57,6 +57,8 @@ pub struct TableDecl {
     pub key: Ident,
     /// The date column that places an event in a period (`on ...`).
     pub date: Option<Ident>,
+    /// The column naming each participant's manager (`reports to manager`).
+    pub reports_to: Option<Ident>,
     pub columns: Vec<ColumnDecl>,
     pub span: Span,
 }

@@ -202,6 +202,7 @@ impl Builder {
         let mut columns = Vec::new();
         let mut date = None;
         let mut after_on = false;
+        let mut reports_to = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::table_kind => kind = Some(ident(p.into_inner().next().unwrap())),
@@ -209,6 +210,7 @@ impl Builder {
                 Rule::ident if after_on => date = Some(ident(p)),
                 Rule::ident => idents.push(ident(p)),
                 Rule::column => columns.push(self.column(p)),
+                Rule::reports_to => reports_to = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 _ => {}
             }
         }
@@ -218,6 +220,7 @@ impl Builder {
             name: idents.next().expect("table name"),
             key: idents.next().expect("table key"),
             date,
+            reports_to,
             columns,
             span: sp,
         }
@@ -341,6 +344,10 @@ impl Builder {
         let sp = span(&pair);
         let kind = match pair.as_rule() {
             Rule::expr => return self.expr(pair),
+            Rule::paren => {
+                let inner = self.expr(pair.into_inner().next().expect("a parenthesised expression"));
+                return Expr { span: sp, ..inner };
+            }
             Rule::number => ExprKind::Number(self.number(&pair)),
             Rule::percent => ExprKind::Percent(self.number(&pair.into_inner().next().unwrap()) / Decimal::ONE_HUNDRED),
             Rule::money => self.money(pair),

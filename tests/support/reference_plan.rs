@@ -5,9 +5,9 @@
 //! It is written straight from the plan's text, sharing no code with the
 //! engine, so that a bug has to be made twice, the same way, to go unseen.
 //! `run` returns exactly what `comp run rules/sales_2024.comp --data DIR
-//! --format csv` prints: tests compare the two byte for byte, and benchmarks
-//! use it as the "plain Rust" baseline, which is why it reads the sales with
-//! `ByteRecord`s and does one hash look-up per row.
+//! --format csv` prints: tests compare the two byte for byte. It is kept
+//! simple (one thread, `Decimal` throughout) on purpose; the benchmark's fast
+//! baseline is `handwritten_fast.rs`, a second oracle checked against this one.
 //!
 //! Money is `rust_decimal::Decimal` throughout, never floating point.
 //! Division is `Decimal`'s `/` (28 significant digits); every amount paid is

@@ -1,0 +1,691 @@
+//! Two plans over one data set (`comp diff`): the events table is read once and
+//! every row feeds both plans.
+//!
+//! Each plan reads its own participants and lookup tables (they are small, and
+//! the two plans may declare them differently). The events table is streamed
+//! once when both plans declare it the same way, read it from the same file,
+//! have the same periods and the same participants; otherwise it is read once
+//! per plan and [`Reading::Twice`] says why.
+//!
+//! In the single pass, a row aggregate of the new plan that gathers the same
+//! rows the same way as one of the old plan's (the same expressions over the
+//! same parameter values, for the same participants) is computed once and
+//! copied. When every aggregate is shared — the usual case for a change of
+//! rates, bands or payout rules — the rows go to the old plan only
+//! ([`Reading::Shared`]). Otherwise the new plan's remaining row work is
+//! [fused](fuse) into the old plan's, so one program evaluates each row for
+//! both and a participant's accumulators of both plans sit together in memory.
+//! Where fusing is not possible (the plans read different participants or
+//! lookup tables) or a row fails (each error must be reported against its own
+//! plan), each worker thread holds one [`Worker`] of each plan ([`PairSink`]).
+
+use super::{Accumulators, EvalError, Evaluation, Failure, Options, RowProgram, RunError, Worker};
+use crate::check::{
+    Accumulator, Expr, ExprKind, Having, Plan, RowValue, Section, SectionId, TableSchema, TierBand, TierTable,
+};
+use crate::data::{self, DataError, EventSink, Inputs, RowProblem, StaticData};
+use crate::syntax::Span;
+use crate::value::{Val, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Which plan of the two an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Old,
+    New,
+    /// The same error for both (the data both read).
+    Both,
+}
+
+/// How the events table was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// Once; the plans gather rows the same way, so rows were evaluated once.
+    Shared,
+    /// Once; every row fed both plans, but `shared` of the new plan's
+    /// `aggregates` row aggregates are the old plan's and were computed once.
+    Paired { shared: usize, aggregates: usize },
+    /// Once per plan, for the reason given.
+    Twice(String),
+}
+
+/// Both plans' results.
+pub struct PairEvaluation<'p> {
+    pub old: Evaluation<'p>,
+    pub new: Evaluation<'p>,
+    pub reading: Reading,
+}
+
+/// Why there is no result: each plan's errors, or the data's errors for both.
+pub type PairErrors = Vec<(Which, RunError)>;
+
+/// Reads the inputs and evaluates both plans, the events table once where possible.
+pub fn run_pair<'p>(
+    old: &'p Plan,
+    old_inputs: &Inputs,
+    new: &'p Plan,
+    new_inputs: &Inputs,
+    options: Options,
+) -> Result<PairEvaluation<'p>, PairErrors> {
+    let old_statics = data::load_static(old, old_inputs);
+    let new_statics = data::load_static(new, new_inputs);
+    let (old_statics, new_statics) = match (old_statics, new_statics) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => return Err(combine(o.err().map(RunError::Data), n.err().map(RunError::Data))),
+    };
+    if let Some(reason) = apart(old, old_inputs, &old_statics, new, new_inputs, &new_statics) {
+        let o = super::run_with(old, old_statics, old_inputs, options);
+        let n = super::run_with(new, new_statics, new_inputs, options);
+        return match (o, n) {
+            (Ok(old), Ok(new)) => Ok(PairEvaluation { old, new, reading: Reading::Twice(reason) }),
+            (o, n) => Err(combine(o.err(), n.err())),
+        };
+    }
+    let old_program = RowProgram::new(old, &old_statics).map_err(RunError::Eval);
+    let new_program = RowProgram::new(new, &new_statics).map_err(RunError::Eval);
+    let (old_program, new_program) = match (old_program, new_program) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => return Err(combine(o.err(), n.err())),
+    };
+    let pass = Pass {
+        old,
+        new,
+        statics: &old_statics,
+        new_statics: &new_statics,
+        path: old_inputs.path(&old.events),
+        threads: options.threads.max(1),
+    };
+    // `None`: the plans read different participants or lookup tables, so the
+    // new plan's rules must read its own; nothing is shared.
+    let sharing = shared_aggregates(old, &old_statics, new, &new_statics, old_inputs, new_inputs);
+    let shared = sharing.clone().unwrap_or_else(|| vec![None; new.accumulators.len()]);
+    let all_shared =
+        old.accumulators.len() == new.accumulators.len() && shared.iter().enumerate().all(|(j, from)| *from == Some(j));
+    let (old_acc, new_acc) = if all_shared {
+        let acc = pass.shared(&old_program)?;
+        (acc.clone(), acc)
+    } else {
+        let fused = sharing.as_ref().and_then(|s| fuse(old, new, s));
+        match fused.map(|f| pass.fused(&f)).transpose()?.flatten() {
+            Some(accs) => accs,
+            // Separate workers: the plans' static tables differ, or a row
+            // failed and each error must be reported against its own plan.
+            None => pass.pair(&old_program, &shared)?,
+        }
+    };
+    let (old_members, new_members) = (old_program.into_members(), new_program.into_members());
+    let threads = options.threads.max(1);
+    let old_ev = Evaluation::compute(old, old_statics, old_members, old_acc, threads).map_err(RunError::Eval);
+    let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc, threads).map_err(RunError::Eval);
+    let reading = if all_shared {
+        Reading::Shared
+    } else {
+        Reading::Paired { shared: shared.iter().flatten().count(), aggregates: shared.len() }
+    };
+    match (old_ev, new_ev) {
+        (Ok(old), Ok(new)) => Ok(PairEvaluation { old, new, reading }),
+        (o, n) => Err(combine(o.err(), n.err())),
+    }
+}
+
+/// One pass over the events table, for both plans.
+struct Pass<'a> {
+    old: &'a Plan,
+    new: &'a Plan,
+    /// The old plan's participants: the same ids as the new plan's.
+    statics: &'a StaticData,
+    new_statics: &'a StaticData,
+    path: &'a std::path::Path,
+    threads: usize,
+}
+
+impl Pass<'_> {
+    /// Every aggregate is shared: the rows go to the old plan only.
+    fn shared(&self, program: &RowProgram<'_>) -> Result<Accumulators, PairErrors> {
+        let n = self.statics.ids.len();
+        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(self.old, program, n)).collect();
+        let workers = data::stream_events(self.old, self.statics, self.path, workers).map_err(both_data)?;
+        merge(self.old, workers.into_iter().map(|w| (w.accumulators, w.errors))).map_err(|e| vec![(Which::Both, e)])
+    }
+
+    /// One program for both plans' row work (see [`fuse`]); `None` when a row
+    /// failed (the errors cannot be told apart by plan here).
+    fn fused(&self, fused: &Fused) -> Result<Option<(Accumulators, Accumulators)>, PairErrors> {
+        let Ok(program) = RowProgram::new(&fused.plan, self.statics) else { return Ok(None) };
+        let n = self.statics.ids.len();
+        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(&fused.plan, &program, n)).collect();
+        let workers = data::stream_events(&fused.plan, self.statics, self.path, workers).map_err(both_data)?;
+        let Ok(all) = merge(&fused.plan, workers.into_iter().map(|w| (w.accumulators, w.errors))) else {
+            return Ok(None);
+        };
+        let mut old_acc = Accumulators::new(self.old, n);
+        for i in 0..self.old.accumulators.len() {
+            old_acc.copy_from(i, &all, i);
+        }
+        let mut new_acc = Accumulators::new(self.new, n);
+        for (j, &from) in fused.new_index.iter().enumerate() {
+            new_acc.copy_from(j, &all, from);
+        }
+        Ok(Some((old_acc, new_acc)))
+    }
+
+    /// One worker of each plan per thread; the new plan's skips what it shares.
+    fn pair(
+        &self,
+        old_program: &RowProgram<'_>,
+        shared: &[Option<usize>],
+    ) -> Result<(Accumulators, Accumulators), PairErrors> {
+        let new_rows = without_shared(self.new, shared);
+        let new_program =
+            RowProgram::new(&new_rows, self.new_statics).map_err(|e| vec![(Which::New, RunError::Eval(e))])?;
+        let n = self.statics.ids.len();
+        let columns: Vec<bool> =
+            self.old.used_event_columns().iter().zip(self.new.used_event_columns()).map(|(a, b)| *a || b).collect();
+        let sinks: Vec<PairSink<'_>> = (0..self.threads)
+            .map(|_| PairSink {
+                old: worker(self.old, old_program, n),
+                new: worker(&new_rows, &new_program, n),
+                columns: columns.clone(),
+            })
+            .collect();
+        let sinks = data::stream_events(self.old, self.statics, self.path, sinks).map_err(both_data)?;
+        let (olds, news): (Vec<_>, Vec<_>) =
+            sinks.into_iter().map(|s| ((s.old.accumulators, s.old.errors), (s.new.accumulators, s.new.errors))).unzip();
+        // A row error in a shared aggregate is reported once, for the old plan.
+        let (old_acc, mut new_acc) = match (merge(self.old, olds.into_iter()), merge(self.new, news.into_iter())) {
+            (Ok(o), Ok(n)) => (o, n),
+            (o, n) => return Err(combine(o.err(), n.err())),
+        };
+        for (j, from) in shared.iter().enumerate() {
+            if let Some(i) = from {
+                new_acc.copy_from(j, &old_acc, *i);
+            }
+        }
+        Ok((old_acc, new_acc))
+    }
+}
+
+/// The old plan's row work followed by the new plan's, less what they share,
+/// as one plan: one program evaluates both, and a row's accumulators of both
+/// plans sit side by side in memory. Needs the same static tables (the new
+/// plan's rules read the old plan's).
+struct Fused {
+    plan: Plan,
+    /// Where each aggregate of the new plan is in the fused plan.
+    new_index: Vec<usize>,
+}
+
+/// Fuses the plans (see [`Fused`]); `None` if a rule of the new plan cannot be
+/// moved into the old one.
+fn fuse(old: &Plan, new: &Plan, shared: &[Option<usize>]) -> Option<Fused> {
+    let (params, rows, sections) = (old.params.len(), old.row_values.len(), old.sections.len());
+    let shift = |e: &Expr| shifted(e, params, rows);
+    let shift_opt = |e: &Option<Expr>| -> Option<Option<Expr>> {
+        match e {
+            None => Some(None),
+            Some(x) => Some(Some(shift(x)?)),
+        }
+    };
+    let mut plan = old.clone();
+    plan.params.extend(new.params.iter().cloned());
+    for s in &new.sections {
+        plan.sections.push(Section { name: s.name.clone(), condition: shift(&s.condition)?, span: s.span });
+    }
+    let never = plan.sections.len();
+    plan.sections.push(never_section());
+    let needed = needed_row_values(new, shared);
+    for (rv, needed) in new.row_values.iter().zip(needed) {
+        let section = if needed { rv.section.map(|s| s + sections) } else { Some(never) };
+        plan.row_values.push(RowValue { expr: shift(&rv.expr)?, section, ..rv.clone() });
+    }
+    let mut new_index = Vec::with_capacity(new.accumulators.len());
+    for (acc, from) in new.accumulators.iter().zip(shared) {
+        if let Some(i) = from {
+            new_index.push(*i);
+            continue;
+        }
+        let having = match &acc.having {
+            None => None,
+            Some(h) => Some(Having {
+                aggs: h.aggs.iter().map(|(f, a)| Some((*f, shift_opt(a)?))).collect::<Option<_>>()?,
+                cond: shift(&h.cond)?,
+            }),
+        };
+        new_index.push(plan.accumulators.len());
+        plan.accumulators.push(Accumulator {
+            arg: shift_opt(&acc.arg)?,
+            filter: shift_opt(&acc.filter)?,
+            having,
+            section: acc.section.map(|s| s + sections),
+            ..acc.clone()
+        });
+    }
+    Some(Fused { plan, new_index })
+}
+
+/// A row-level expression of the new plan as part of the fused plan: its
+/// parameters and row values come after the old plan's. `None` for anything
+/// that is not row-level.
+fn shifted(e: &Expr, params: usize, rows: usize) -> Option<Expr> {
+    use ExprKind as K;
+    let s = |x: &Expr| shifted(x, params, rows).map(Box::new);
+    let all = |xs: &[Expr]| xs.iter().map(|x| shifted(x, params, rows)).collect::<Option<Vec<_>>>();
+    let kind = match &e.kind {
+        K::Param(id) => K::Param(id + params),
+        K::RowValue(id) => K::RowValue(id + rows),
+        K::Const(_) | K::Column(_) | K::Attribute(_) | K::Lookup { .. } | K::GroupAggregate(_) | K::PeriodPart(_) => {
+            e.kind.clone()
+        }
+        K::Neg(x) => K::Neg(s(x)?),
+        K::Not(x) => K::Not(s(x)?),
+        K::Abs(x) => K::Abs(s(x)?),
+        K::DaysActive(a, b) => K::DaysActive(s(a)?, s(b)?),
+        K::Arith(o, a, b) => K::Arith(*o, s(a)?, s(b)?),
+        K::Compare(o, a, b) => K::Compare(*o, s(a)?, s(b)?),
+        K::And(a, b) => K::And(s(a)?, s(b)?),
+        K::Or(a, b) => K::Or(s(a)?, s(b)?),
+        K::If { cond, then, otherwise } => K::If { cond: s(cond)?, then: s(then)?, otherwise: s(otherwise)? },
+        K::Min(xs) => K::Min(all(xs)?),
+        K::Max(xs) => K::Max(all(xs)?),
+        K::Round { value, rounding } => K::Round { value: s(value)?, rounding: *rounding },
+        K::Tiers(t) => {
+            let one = |x: &Expr| shifted(x, params, rows);
+            let bands = t
+                .bands
+                .iter()
+                .map(|b| {
+                    let to = match &b.to {
+                        Some(x) => Some(one(x)?),
+                        None => None,
+                    };
+                    Some(TierBand { from: one(&b.from)?, to, pays: one(&b.pays)?, span: b.span })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            let of = match &t.of {
+                Some(x) => Some(one(x)?),
+                None => None,
+            };
+            K::Tiers(Box::new(TierTable { mode: t.mode, base: one(&t.base)?, of, bands, fixed: t.fixed }))
+        }
+        K::Cell(_) | K::Prev { .. } | K::Aggregate { .. } | K::Across(_) => return None,
+    };
+    Some(Expr { kind, span: e.span })
+}
+
+/// A section no participant is in: rules moved there are skipped.
+fn never_section() -> Section {
+    let nothing = Expr { kind: ExprKind::Const(Value::Bool(false)), span: Span::default() };
+    Section { name: "(computed with the old plan)".into(), condition: nothing, span: Span::default() }
+}
+
+/// The row values the new plan's unshared aggregates read, directly or not.
+fn needed_row_values(new: &Plan, shared: &[Option<usize>]) -> Vec<bool> {
+    let mut needed = vec![false; new.row_values.len()];
+    let mark = |e: &Expr, needed: &mut Vec<bool>| {
+        e.walk(&mut |e| {
+            if let ExprKind::RowValue(r) = e.kind {
+                needed[r] = true;
+            }
+        })
+    };
+    for (acc, from) in new.accumulators.iter().zip(shared) {
+        if from.is_none() {
+            acc.arg.iter().chain(&acc.filter).for_each(|e| mark(e, &mut needed));
+            if let Some(h) = &acc.having {
+                h.aggs.iter().filter_map(|(_, a)| a.as_ref()).for_each(|e| mark(e, &mut needed));
+            }
+        }
+    }
+    // A row value reads only earlier ones.
+    for r in (0..new.row_values.len()).rev() {
+        if needed[r] {
+            mark(&new.row_values[r].expr, &mut needed);
+        }
+    }
+    needed
+}
+
+fn worker<'a>(plan: &Plan, program: &'a RowProgram<'a>, participants: usize) -> Worker<'a> {
+    Worker { program, accumulators: Accumulators::new(plan, participants), scratch: Vec::new(), errors: Vec::new() }
+}
+
+/// One worker of each plan: every row goes to both.
+struct PairSink<'a> {
+    old: Worker<'a>,
+    new: Worker<'a>,
+    /// The columns either plan reads.
+    columns: Vec<bool>,
+}
+
+impl EventSink for PairSink<'_> {
+    fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), RowProblem> {
+        self.old.push(line, p, t, row)?;
+        self.new.push(line, p, t, row)
+    }
+
+    fn columns(&self) -> Option<Vec<bool>> {
+        Some(self.columns.clone())
+    }
+}
+
+fn both_data(errors: Vec<DataError>) -> PairErrors {
+    vec![(Which::Both, RunError::Data(errors))]
+}
+
+/// Merges the workers' accumulators, as [`super::run_with`] does; the row
+/// errors in line order.
+fn merge(
+    plan: &Plan,
+    parts: impl Iterator<Item = (Accumulators, Vec<(usize, EvalError)>)>,
+) -> Result<Accumulators, RunError> {
+    let mut errors: Vec<(usize, EvalError)> = Vec::new();
+    let mut accumulators: Option<Accumulators> = None;
+    for (acc, errs) in parts {
+        errors.extend(errs);
+        match &mut accumulators {
+            None => accumulators = Some(acc),
+            Some(total) => {
+                if let Err(fault) = total.merge(&acc) {
+                    let failure = Failure { fault, span: plan.events.span };
+                    errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|(line, _)| *line);
+        return Err(RunError::Eval(errors.into_iter().map(|(_, e)| e).take(data::MAX_ERRORS).collect()));
+    }
+    Ok(accumulators.expect("at least one worker"))
+}
+
+/// Each side's error; the data's errors once when both sides found the same.
+fn combine(old: Option<RunError>, new: Option<RunError>) -> PairErrors {
+    match (old, new) {
+        (Some(RunError::Data(o)), Some(RunError::Data(n))) if same_data_errors(&o, &n) => {
+            vec![(Which::Both, RunError::Data(o))]
+        }
+        (o, n) => o.map(|e| (Which::Old, e)).into_iter().chain(n.map(|e| (Which::New, e))).collect(),
+    }
+}
+
+fn same_data_errors(a: &[DataError], b: &[DataError]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| x.location() == y.location() && x.message == y.message && x.help == y.help)
+}
+
+/// Why the events table cannot be read once for both plans, if it cannot.
+fn apart(
+    old: &Plan,
+    old_inputs: &Inputs,
+    old_statics: &StaticData,
+    new: &Plan,
+    new_inputs: &Inputs,
+    new_statics: &StaticData,
+) -> Option<String> {
+    if !same_schema(&old.events, &new.events) {
+        return Some(format!(
+            "the plans declare the events table differently (`{}` and `{}`)",
+            old.events.name, new.events.name
+        ));
+    }
+    if old_inputs.path(&old.events) != new_inputs.path(&new.events) {
+        return Some("the plans read the events from different files".into());
+    }
+    if old.calendar.grain != new.calendar.grain || old.calendar.periods != new.calendar.periods {
+        return Some("the plans have different periods".into());
+    }
+    if old_statics.ids != new_statics.ids {
+        return Some("the plans have different participants".into());
+    }
+    None
+}
+
+/// The same table: name, kind, columns (in order, with their types), key and date.
+pub fn same_schema(a: &TableSchema, b: &TableSchema) -> bool {
+    a.name == b.name
+        && a.kind == b.kind
+        && a.key == b.key
+        && a.date == b.date
+        && a.columns.len() == b.columns.len()
+        && a.columns.iter().zip(&b.columns).all(|(x, y)| x.name == y.name && x.ty == y.ty && x.optional == y.optional)
+}
+
+/// For each row aggregate of the new plan, an aggregate of the old plan that
+/// gathers the same rows the same way, if any: the same expressions over the
+/// same parameter values, applied to the same participants. `None` whenever
+/// unsure: then the new plan computes it itself. `None` for all when the plans
+/// read different participants or lookup tables (or the same from other files).
+fn shared_aggregates(
+    old: &Plan,
+    old_statics: &StaticData,
+    new: &Plan,
+    new_statics: &StaticData,
+    old_inputs: &Inputs,
+    new_inputs: &Inputs,
+) -> Option<Vec<Option<usize>>> {
+    let tables_same = old.lookups.len() == new.lookups.len()
+        && old
+            .tables()
+            .zip(new.tables())
+            .all(|((_, a), (_, b))| same_schema(a, b) && old_inputs.path(a) == new_inputs.path(b));
+    if !tables_same {
+        return None;
+    }
+    let (Ok(old_members), Ok(new_members)) =
+        (super::cells::section_members(old, old_statics), super::cells::section_members(new, new_statics))
+    else {
+        return None;
+    };
+    let same =
+        Same { old, new, old_members, new_members, participants: old_statics.ids.len(), rows: RefCell::default() };
+    Some(new.accumulators.iter().map(|b| old.accumulators.iter().position(|a| same.accumulator(a, b))).collect())
+}
+
+/// The new plan for its own row work: aggregates it shares with the old plan,
+/// and row values only they read, moved to a section no participant is in.
+fn without_shared(new: &Plan, shared: &[Option<usize>]) -> Plan {
+    let mut plan = new.clone();
+    let never = plan.sections.len();
+    plan.sections.push(never_section());
+    let needed = needed_row_values(new, shared);
+    for (acc, from) in plan.accumulators.iter_mut().zip(shared) {
+        if from.is_some() {
+            acc.section = Some(never);
+        }
+    }
+    for (rv, needed) in plan.row_values.iter_mut().zip(needed) {
+        if !needed {
+            rv.section = Some(never);
+        }
+    }
+    plan
+}
+
+/// Structural equality of row-level expressions of two plans: parameters by
+/// their values, constants by value and scale, row values by their
+/// definitions, sections by their members. Spans are ignored.
+struct Same<'a> {
+    old: &'a Plan,
+    new: &'a Plan,
+    old_members: Vec<Vec<bool>>,
+    new_members: Vec<Vec<bool>>,
+    participants: usize,
+    /// Row values already compared, by (old id, new id).
+    rows: RefCell<HashMap<(usize, usize), bool>>,
+}
+
+impl Same<'_> {
+    fn accumulator(&self, a: &Accumulator, b: &Accumulator) -> bool {
+        a.func == b.func
+            && self.section(a.section, b.section)
+            && self.opt(a.arg.as_ref(), b.arg.as_ref())
+            && self.opt(a.filter.as_ref(), b.filter.as_ref())
+            // The `having` condition is applied when the value is read, with
+            // each plan's own parameters; only its per-key aggregates accumulate.
+            && match (&a.having, &b.having) {
+                (None, None) => true,
+                (Some(x), Some(y)) => {
+                    x.aggs.len() == y.aggs.len()
+                        && x.aggs.iter().zip(&y.aggs).all(|((f, e), (g, d))| f == g && self.opt(e.as_ref(), d.as_ref()))
+                }
+                _ => false,
+            }
+    }
+
+    fn section(&self, a: Option<SectionId>, b: Option<SectionId>) -> bool {
+        let applies = |members: &[Vec<bool>], s: Option<SectionId>, p: usize| s.is_none_or(|s| members[s][p]);
+        (0..self.participants).all(|p| applies(&self.old_members, a, p) == applies(&self.new_members, b, p))
+    }
+
+    fn row_value(&self, a: usize, b: usize) -> bool {
+        if let Some(&known) = self.rows.borrow().get(&(a, b)) {
+            return known;
+        }
+        let (x, y) = (&self.old.row_values[a], &self.new.row_values[b]);
+        let same = self.section(x.section, y.section) && self.expr(&x.expr, &y.expr);
+        self.rows.borrow_mut().insert((a, b), same);
+        same
+    }
+
+    fn value(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Num(x), Value::Num(y)) => x == y && x.scale() == y.scale(),
+            _ => a == b,
+        }
+    }
+
+    fn param(&self, a: usize, b: usize) -> bool {
+        let (a, b) = (&self.old.params[a], &self.new.params[b]);
+        a.ty == b.ty && (0..self.old.calendar.periods.len()).all(|t| Self::value(a.values.at(t), b.values.at(t)))
+    }
+
+    fn opt(&self, a: Option<&Expr>, b: Option<&Expr>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => self.expr(a, b),
+            _ => false,
+        }
+    }
+
+    fn all(&self, a: &[Expr], b: &[Expr]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| self.expr(a, b))
+    }
+
+    fn expr(&self, a: &Expr, b: &Expr) -> bool {
+        use ExprKind as K;
+        match (&a.kind, &b.kind) {
+            (K::Const(x), K::Const(y)) => Self::value(x, y),
+            (K::Param(x), K::Param(y)) => self.param(*x, *y),
+            (K::RowValue(x), K::RowValue(y)) => self.row_value(*x, *y),
+            (K::Column(x), K::Column(y))
+            | (K::Attribute(x), K::Attribute(y))
+            | (K::GroupAggregate(x), K::GroupAggregate(y)) => x == y,
+            (K::Lookup { table: t, column: c }, K::Lookup { table: u, column: d }) => t == u && c == d,
+            (K::PeriodPart(x), K::PeriodPart(y)) => x == y,
+            (K::Neg(x), K::Neg(y)) | (K::Not(x), K::Not(y)) | (K::Abs(x), K::Abs(y)) => self.expr(x, y),
+            (K::Arith(o, x1, x2), K::Arith(p, y1, y2)) => o == p && self.expr(x1, y1) && self.expr(x2, y2),
+            (K::Compare(o, x1, x2), K::Compare(p, y1, y2)) => o == p && self.expr(x1, y1) && self.expr(x2, y2),
+            (K::And(x1, x2), K::And(y1, y2)) | (K::Or(x1, x2), K::Or(y1, y2)) => self.expr(x1, y1) && self.expr(x2, y2),
+            (K::If { cond: c, then: t, otherwise: o }, K::If { cond: d, then: u, otherwise: p }) => {
+                self.expr(c, d) && self.expr(t, u) && self.expr(o, p)
+            }
+            (K::Min(xs), K::Min(ys)) | (K::Max(xs), K::Max(ys)) => self.all(xs, ys),
+            (K::Round { value: x, rounding: r }, K::Round { value: y, rounding: s }) => r == s && self.expr(x, y),
+            (K::Tiers(x), K::Tiers(y)) => {
+                x.mode == y.mode
+                    && x.fixed == y.fixed
+                    && self.expr(&x.base, &y.base)
+                    && self.opt(x.of.as_ref(), y.of.as_ref())
+                    && x.bands.len() == y.bands.len()
+                    && x.bands.iter().zip(&y.bands).all(|(b, c)| {
+                        self.expr(&b.from, &c.from)
+                            && self.opt(b.to.as_ref(), c.to.as_ref())
+                            && self.expr(&b.pays, &c.pays)
+                    })
+            }
+            // Definitions and aggregates are not row-level; anything else
+            // differs. Unequal only means the new plan computes it itself.
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Plan {
+        crate::check::check(&crate::syntax::parse(text).expect("parses"), &[]).expect("checks")
+    }
+
+    const PLAN: &str = r#"
+plan "p" {
+    currency CNY
+    period quarter
+    year 2024
+}
+participants roster by participant { participant: text  role: text }
+events sales by rep on date { date: date  rep: text  amount: money  kind: text }
+param uplift = 120%
+param rate = 5%
+section reps where role == "rep" {
+    value credit = if kind == "x" then amount × uplift else amount
+    value C = sum(credit)
+    value N = count(distinct kind)
+    payout commission = C × rate + N × 1 CNY
+}
+"#;
+
+    /// For each aggregate of `b`, the one of `a` it shares.
+    fn shared(a: &str, b: &str) -> Vec<Option<usize>> {
+        let (old, new) = (plan(a), plan(b));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("roster.csv"), "participant,role\nA,rep\nB,manager\n").unwrap();
+        std::fs::write(dir.path().join("sales.csv"), "date,rep,amount,kind\n").unwrap();
+        let oi = Inputs::new(&old, Some(dir.path()), &[]).unwrap();
+        let ni = Inputs::new(&new, Some(dir.path()), &[]).unwrap();
+        let os = data::load_static(&old, &oi).unwrap();
+        let ns = data::load_static(&new, &ni).unwrap();
+        shared_aggregates(&old, &os, &new, &ns, &oi, &ni).expect("same tables")
+    }
+
+    #[test]
+    fn aggregates_are_shared_only_when_they_gather_rows_alike() {
+        let all = vec![Some(0), Some(1)];
+        assert_eq!(shared(PLAN, PLAN), all);
+        // A rate read only per participant and period.
+        assert_eq!(shared(PLAN, &PLAN.replace("rate = 5%", "rate = 6%")), all);
+        // Layout is not meaning.
+        assert_eq!(shared(PLAN, &PLAN.replace("value C = sum(credit)", "value C =\n    sum( credit )")), all);
+        // A parameter a row value reads: only the aggregate over that row value.
+        assert_eq!(shared(PLAN, &PLAN.replace("uplift = 120%", "uplift = 130%")), vec![None, Some(1)]);
+        // The same number written with another scale is not assumed equal.
+        assert_eq!(shared(PLAN, &PLAN.replace("uplift = 120%", "uplift = 120.0%")), vec![None, Some(1)]);
+        // A different row value.
+        assert_eq!(shared(PLAN, &PLAN.replace("\"x\"", "\"y\"")), vec![None, Some(1)]);
+        // A filter on the aggregate.
+        assert_eq!(shared(PLAN, &PLAN.replace("sum(credit)", "sum(credit where amount > 0)")), vec![None, Some(1)]);
+        // Found wherever they are: a new aggregate first shifts the others.
+        let first = PLAN.replace("value C = sum(credit)", "value Z = max(amount)\n    value C = sum(credit)");
+        let first = first.replace("C × rate", "(C + Z) × rate");
+        assert_eq!(shared(PLAN, &first), vec![None, Some(0), Some(1)]);
+        // The section's members change: nothing is shared.
+        assert_eq!(shared(PLAN, &PLAN.replace("role == \"rep\"", "role != \"rep\"")), vec![None, None]);
+    }
+
+    #[test]
+    fn skipped_work_moves_to_a_section_without_members() {
+        let p = plan(PLAN);
+        let rows = without_shared(&p, &[Some(0), None]);
+        let never = p.sections.len();
+        assert_eq!(rows.sections.len(), never + 1);
+        assert_eq!(rows.accumulators[0].section, Some(never));
+        assert_eq!(rows.accumulators[1].section, p.accumulators[1].section);
+        // `credit` is read only by the shared sum.
+        assert_eq!(rows.row_values[0].section, Some(never));
+        let rows = without_shared(&p, &[None, Some(1)]);
+        assert_eq!(rows.row_values[0].section, p.row_values[0].section);
+    }
+}

@@ -1,0 +1,339 @@
+//! One participant's event rows, read again from the events file for an
+//! explanation, skipping other participants' rows early: the file is read in
+//! blocks, and in a block without quotes only the lines that contain the
+//! participant's id (found with a substring search) are parsed as CSV; a block
+//! with quotes is parsed whole, but only the key field of other participants'
+//! rows is looked at.
+//!
+//! The rows are fed through the evaluator's own accumulators and the states must
+//! come out equal to the run's, so the counts an explanation shows are the rows
+//! the run aggregated.
+
+use crate::check::SectionId;
+use crate::data::{header_positions, parse_cell, DataError};
+use crate::eval::{eval, lookup, period_part, Accumulators, Env, Evaluation, Fault};
+use crate::value::{Val, Value};
+use rust_decimal::Decimal;
+use std::io::Read;
+use std::path::Path;
+
+/// One event row of the participant.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    /// 1-based line number in the events file.
+    pub line: usize,
+    pub period: usize,
+    /// Every column of the events table, as written in the file.
+    pub fields: Vec<String>,
+    /// Each row value of the plan (`credit`); `None` outside its section.
+    pub values: Vec<Option<Value>>,
+    /// For each row aggregate: whether this row went into it (its section
+    /// applies and its `where` holds).
+    pub counted: Vec<bool>,
+}
+
+/// The participant's rows, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantRows {
+    pub rows: Vec<EventRow>,
+}
+
+impl ParticipantRows {
+    /// How many rows of `periods` went into aggregate `acc`.
+    pub fn count(&self, acc: usize, periods: std::ops::Range<usize>) -> usize {
+        self.rows.iter().filter(|r| periods.contains(&r.period) && r.counted[acc]).count()
+    }
+
+    pub fn in_period(&self, t: usize) -> impl Iterator<Item = &EventRow> {
+        self.rows.iter().filter(move |r| r.period == t)
+    }
+}
+
+/// Why the rows could not be read again.
+#[derive(Debug)]
+pub enum RowsError {
+    Data(Vec<DataError>),
+    /// The rows read now do not add up to the run's accumulators.
+    Mismatch(String),
+}
+
+fn mismatch(message: String) -> RowsError {
+    RowsError::Mismatch(message)
+}
+
+/// Reads participant `p`'s rows from the events file at `path` and checks them
+/// against the run's accumulators.
+pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRows, RowsError> {
+    let plan = ev.plan;
+    let schema = &plan.events;
+    let shown = path.display().to_string();
+    let unreadable = |e: std::io::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
+    let file = std::fs::File::open(path).map_err(|e| {
+        RowsError::Data(vec![DataError::file(
+            &shown,
+            format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
+            None,
+        )])
+    })?;
+    let mut blocks = Blocks { file, carry: Vec::new(), line: 1, eof: false, started: false };
+    let Some(header) = blocks.next(true).map_err(unreadable)? else {
+        return Err(mismatch(format!("`{shown}` is empty")));
+    };
+    let mut headers = csv::ByteRecord::new();
+    let _ = csv::ReaderBuilder::new().has_headers(false).from_reader(&header.bytes[..]).read_byte_record(&mut headers);
+    let mut errors = Vec::new();
+    let Some(positions) = header_positions(schema, &shown, path, &headers, &mut errors) else {
+        return Err(RowsError::Data(errors));
+    };
+    let mut scan = Scan {
+        ev,
+        p,
+        shown: &shown,
+        used: plan.used_event_columns(),
+        key_field: positions[schema.key],
+        positions,
+        // INVARIANT: the checker requires a date column on the events table.
+        date: schema.date.expect("events have a date"),
+        check: Accumulators::new(plan, 1),
+        out: ParticipantRows::default(),
+    };
+    let id = ev.statics.ids[p].as_bytes();
+    let finder = memchr::memmem::Finder::new(id);
+    let mut record = csv::ByteRecord::new();
+    let csv_error = |e: csv::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
+    while let Some(block) = blocks.next(false).map_err(unreadable)? {
+        let bytes = &block.bytes[..];
+        if memchr::memchr(b'"', bytes).is_none() {
+            // No quotes: a line is a record. Parse only lines holding the id.
+            let (mut line, mut counted, mut done) = (block.first_line, 0, 0);
+            for at in finder.find_iter(bytes) {
+                if at < done {
+                    continue;
+                }
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+                line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+                (counted, done) = (start, end);
+                let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[start..end]);
+                if reader.read_byte_record(&mut record).map_err(csv_error)? && record.get(scan.key_field) == Some(id) {
+                    scan.row(line, &record)?;
+                }
+            }
+        } else {
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+            while reader.read_byte_record(&mut record).map_err(csv_error)? {
+                if record.get(scan.key_field) != Some(id) {
+                    continue;
+                }
+                let line = block.first_line + record.position().map_or(1, |pos| pos.line() as usize) - 1;
+                scan.row(line, &record)?;
+            }
+        }
+    }
+    for t in 0..plan.calendar.periods.len() {
+        for i in 0..plan.accumulators.len() {
+            if scan.check.state(0, t, i) != ev.accumulators.state(p, t, i) {
+                return Err(mismatch(format!(
+                    "the rows of `{}` in `{shown}` no longer add up to the run's (in {}); was the file changed?",
+                    ev.statics.ids[p], plan.calendar.periods[t].label
+                )));
+            }
+        }
+    }
+    Ok(scan.out)
+}
+
+/// The participant's rows as they are found.
+struct Scan<'a, 'p> {
+    ev: &'a Evaluation<'p>,
+    p: usize,
+    shown: &'a str,
+    /// Columns some rule reads (the others are not parsed, as in the run).
+    used: Vec<bool>,
+    /// Field index of each schema column, and of the key.
+    positions: Vec<usize>,
+    key_field: usize,
+    date: usize,
+    /// The participant's accumulators, rebuilt from the rows read.
+    check: Accumulators,
+    out: ParticipantRows,
+}
+
+impl Scan<'_, '_> {
+    /// One row of the participant, at `line` of the file.
+    fn row(&mut self, line: usize, record: &csv::ByteRecord) -> Result<(), RowsError> {
+        let (ev, p, shown) = (self.ev, self.p, self.shown);
+        let plan = ev.plan;
+        let failed = |what: &str, fault: Fault| {
+            mismatch(format!("{what} failed on `{shown}` line {line} when the rows were read again: {fault:?}"))
+        };
+        let texts: Vec<&str> = self
+            .positions
+            .iter()
+            .map(|&f| std::str::from_utf8(record.get(f).unwrap_or_default()).unwrap_or_default())
+            .collect();
+        let mut columns: Vec<Val<'_>> = Vec::with_capacity(texts.len());
+        for (ci, c) in plan.events.columns.iter().enumerate() {
+            if !self.used[ci] {
+                // As in the run: no rule reads this column.
+                columns.push(Val::Bool(false));
+                continue;
+            }
+            match parse_cell(texts[ci], c.ty, c.optional) {
+                Ok(v) => columns.push(v),
+                Err(_) => return Err(mismatch(format!("`{shown}` line {line} no longer reads as it did in the run"))),
+            }
+        }
+        let Val::Date(d) = columns[self.date] else { unreachable!("date column") };
+        let Some(t) = plan.calendar.period_of(d) else {
+            return Err(mismatch(format!("`{shown}` line {line} is outside the plan's periods")));
+        };
+        let applies = |s: Option<SectionId>| ev.in_section(s, p);
+        let mut row_values: Vec<Val<'_>> = Vec::with_capacity(plan.row_values.len());
+        let mut values = Vec::with_capacity(plan.row_values.len());
+        for rv in &plan.row_values {
+            if applies(rv.section) {
+                let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values };
+                let v = eval(&rv.expr, &env).map_err(|f| failed(&rv.name, f.fault))?;
+                row_values.push(v);
+                values.push(Some(v.to_owned_value()));
+            } else {
+                row_values.push(Val::Num(Decimal::ZERO));
+                values.push(None);
+            }
+        }
+        let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values };
+        let mut counted = Vec::with_capacity(plan.accumulators.len());
+        for (i, acc) in plan.accumulators.iter().enumerate() {
+            if !applies(acc.section) {
+                counted.push(false);
+                continue;
+            }
+            let passes = match &acc.filter {
+                Some(f) => eval(f, &env).map_err(|e| failed("a `where`", e.fault))?.bool(),
+                None => true,
+            };
+            counted.push(passes);
+            self.check.push(acc, i, 0, t, &env).map_err(|e| failed("an aggregate", e.fault))?;
+        }
+        self.out.rows.push(EventRow {
+            line,
+            period: t,
+            fields: texts.iter().map(|s| s.to_string()).collect(),
+            values,
+            counted,
+        });
+        Ok(())
+    }
+}
+
+/// Answers the leaves of row formulas, as the run's row step does.
+struct RowEnv<'a, 'v> {
+    ev: &'a Evaluation<'a>,
+    p: usize,
+    t: usize,
+    columns: &'a [Val<'a>],
+    row_values: &'v [Val<'a>],
+}
+
+impl<'a> Env<'a> for RowEnv<'a, '_> {
+    fn param(&self, id: usize) -> Val<'a> {
+        self.ev.plan.params[id].values.at(self.t).as_val()
+    }
+    fn period(&self) -> usize {
+        self.t
+    }
+    fn period_part(&self, part: crate::check::PeriodPart) -> Decimal {
+        period_part(self.ev.plan, self.t, part)
+    }
+    fn column(&self, col: usize) -> Val<'a> {
+        self.columns[col]
+    }
+    fn row_value(&self, id: usize) -> Val<'a> {
+        self.row_values[id]
+    }
+    fn attribute(&self, col: usize) -> Val<'a> {
+        self.ev.statics.attributes[self.p][col].as_val()
+    }
+    fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
+        lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
+    }
+}
+
+const BLOCK_BYTES: usize = 1 << 20;
+
+/// The file in blocks that end on record boundaries (a newline outside
+/// quotes), as the run reads it.
+struct Blocks {
+    file: std::fs::File,
+    carry: Vec<u8>,
+    /// The line the next block starts on (1-based).
+    line: usize,
+    eof: bool,
+    started: bool,
+}
+
+struct Block {
+    bytes: Vec<u8>,
+    first_line: usize,
+}
+
+impl Blocks {
+    /// The next block; with `one_record`, just the first record (the header).
+    fn next(&mut self, one_record: bool) -> std::io::Result<Option<Block>> {
+        let mut buf = std::mem::take(&mut self.carry);
+        loop {
+            let cut = boundary(&buf, one_record);
+            if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
+                self.carry = buf.split_off(cut);
+                return Ok(Some(self.emit(buf)));
+            }
+            if self.eof {
+                return Ok((!buf.is_empty()).then(|| self.emit(buf)));
+            }
+            let start = buf.len();
+            buf.resize(start + BLOCK_BYTES, 0);
+            let n = self.file.read(&mut buf[start..])?;
+            buf.truncate(start + n);
+            if n == 0 {
+                self.eof = true;
+            }
+            if !self.started {
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    // A UTF-8 byte order mark (Excel writes one) is not data.
+                    buf.drain(..3);
+                }
+                self.started = true;
+            }
+        }
+    }
+
+    fn emit(&mut self, bytes: Vec<u8>) -> Block {
+        let block = Block { first_line: self.line, bytes };
+        self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
+        block
+    }
+}
+
+/// Just past the first (or the last) newline outside quotes; blocks start
+/// outside quotes.
+fn boundary(bytes: &[u8], first: bool) -> Option<usize> {
+    if !first && memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => in_quotes = !in_quotes,
+            _ if !in_quotes => {
+                if first {
+                    return Some(i + 1);
+                }
+                last = Some(i + 1);
+            }
+            _ => {}
+        }
+    }
+    last
+}

@@ -1,0 +1,254 @@
+//! Published figures from the incentive-compensation literature, reproduced
+//! exactly. Each test names its figure; the plan is written the way an analyst
+//! would write it in comp.
+
+mod common;
+
+use common::{line, run_inline};
+
+/// A one-period plan with one events table of amounts.
+fn plan(body: &str) -> String {
+    format!(
+        r#"
+plan "published" {{
+    currency USD
+    period   quarter
+    year     2024
+}}
+participants roster by participant reports to manager {{
+    participant: text
+    role:        text
+    manager:     text?
+}}
+lookup quotas by participant {{
+    participant: text
+    quota:       money
+}}
+events deals by rep on date {{
+    date:   date
+    rep:    text
+    amount: money
+}}
+{body}
+"#
+    )
+}
+
+fn run(body: &str, roster: &str, quotas: &str, deals: &str) -> common::Payouts {
+    run_inline(
+        &plan(body),
+        &[
+            ("roster", &format!("participant,role,manager\n{roster}")),
+            ("quotas", &format!("participant,quota\n{quotas}")),
+            ("deals", &format!("date,rep,amount\n{deals}")),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn per_transaction_tiers_164_for_the_quarter() {
+    // Tiers 0–1,000 at 1%, 1,000–3,000 at 2%, 3,000–8,000 at 3%, 8,000–20,000 at 5%,
+    // applied to each transaction: 200 → 2, 300 → 3, 1,500 → 10 + 10 = 20,
+    // 1,200 → 10 + 4 = 14, 2,000 → 10 + 20 = 30, 4,500 → 10 + 40 + 45 = 95. Sum 164.
+    let out = run(
+        r#"payout commission = sum(tiers marginal on amount {
+            $0     to $1,000  : 1%
+            $1,000 to $3,000  : 2%
+            $3,000 to $8,000  : 3%
+            $8,000 to $20,000 : 5%
+        })"#,
+        "R,rep,\n",
+        "R,1\n",
+        "2024-01-02,R,200\n2024-01-03,R,300\n2024-01-04,R,1500\n2024-01-05,R,1200\n2024-01-06,R,2000\n2024-01-07,R,4500\n",
+    );
+    assert_eq!(line(&out, "R", "2024-Q1", "commission"), "164.00");
+}
+
+#[test]
+fn cumulative_marginal_tiers_pay_1100_on_the_deal_that_crosses() {
+    // Under 150,000 at 4%, 150,000–250,000 at 6%, above at 8%, on the running total:
+    // a rep at 145,000 (Q1) who closes 20,000 (Q2) earns 5,000 × 4% + 15,000 × 6%
+    // = 200 + 900 = 1,100 on that deal: the year-to-date tier minus what was paid.
+    let out = run(
+        r#"
+        value to_date = tiers marginal on sum(amount) over ytd {
+            $0       to $150,000 : 4%
+            $150,000 to $250,000 : 6%
+            $250,000 and above   : 8%
+        }
+        payout commission = to_date - prev(to_date, $0)"#,
+        "R,rep,\n",
+        "R,1\n",
+        "2024-02-01,R,145000\n2024-05-01,R,20000\n",
+    );
+    assert_eq!(line(&out, "R", "2024-Q1", "commission"), "5800.00");
+    assert_eq!(line(&out, "R", "2024-Q2", "commission"), "1100.00");
+}
+
+#[test]
+fn marginal_131_and_whole_amount_156_on_520() {
+    // Bands below 500 at 25%, 500 up to 3,000 at 30%, 3,000 and above at 40%
+    // (published as 0–499.99, 500–2,999.99, 3,000+). Revenue 520:
+    // marginal 500 × 25% + 20 × 30% = 125 + 6 = 131; whole-amount 520 × 30% = 156.
+    let body = r#"
+        payout marginal = tiers marginal on sum(amount) { $0 to $500 : 25%  $500 to $3,000 : 30%  $3,000 and above : 40% }
+        payout whole    = tiers whole    on sum(amount) { $0 to $500 : 25%  $500 to $3,000 : 30%  $3,000 and above : 40% }
+    "#;
+    let out = run(body, "R,rep,\n", "R,1\n", "2024-01-10,R,520\n");
+    assert_eq!(line(&out, "R", "2024-Q1", "marginal"), "131.00");
+    assert_eq!(line(&out, "R", "2024-Q1", "whole"), "156.00");
+}
+
+#[test]
+fn gate_with_a_cliff_at_70_percent() {
+    // Quota 1,000,000, gate at 70%, 10% rate: 69% → 0; 70% → 70,000; 90% → 90,000.
+    let out = run(
+        r#"
+        value sales = sum(amount)
+        payout commission = if sales / quotas.quota >= 70% then sales × 10%"#,
+        "A,rep,\nB,rep,\nC,rep,\n",
+        "A,1000000\nB,1000000\nC,1000000\n",
+        "2024-03-01,A,690000\n2024-03-01,B,700000\n2024-03-01,C,900000\n",
+    );
+    assert_eq!(line(&out, "A", "2024-Q1", "commission"), "0.00");
+    assert_eq!(line(&out, "B", "2024-Q1", "commission"), "70000.00");
+    assert_eq!(line(&out, "C", "2024-Q1", "commission"), "90000.00");
+}
+
+#[test]
+fn manager_override_9000_and_2250_above_a_threshold() {
+    // A team sells 300,000 (two reps under manager M); override 3%: 9,000. Paid only on
+    // the part above a 225,000 threshold: (300,000 − 225,000) × 3% = 2,250.
+    let out = run(
+        r#"
+        section reps where role == "rep" {
+            value sales = sum(amount)
+        }
+        section managers where role == "manager" {
+            value team_sales = sum(sales) over reports
+            payout override = team_sales × 3%
+            payout override_above = max(team_sales - $225,000, 0) × 3%
+        }"#,
+        "R1,rep,M\nR2,rep,M\nM,manager,\n",
+        "R1,1\nR2,1\n",
+        "2024-01-10,R1,120000\n2024-02-10,R2,180000\n",
+    );
+    assert_eq!(line(&out, "M", "2024-Q1", "override"), "9000.00");
+    assert_eq!(line(&out, "M", "2024-Q1", "override_above"), "2250.00");
+}
+
+#[test]
+fn overrides_roll_up_a_hierarchy_once() {
+    // rep → manager → director: the director's override counts each rep's sales once,
+    // through either manager; a manager sees only their own reps.
+    let out = run(
+        r#"
+        section reps where role == "rep" {
+            value sales = sum(amount)
+        }
+        section leaders where role != "rep" {
+            value below = sum(sales) over all_reports
+            value direct = sum(sales) over reports
+            payout override = below × 1%
+            info direct_sales = direct
+        }"#,
+        "R1,rep,M1\nR2,rep,M1\nR3,rep,M2\nM1,manager,D\nM2,manager,D\nD,director,\n",
+        "R1,1\nR2,1\nR3,1\n",
+        "2024-01-10,R1,1000\n2024-01-10,R2,2000\n2024-01-10,R3,4000\n",
+    );
+    // M1: R1 + R2 = 3,000 → 30; M2: R3 = 4,000 → 40; D: 7,000 → 70 (not 14,000).
+    assert_eq!(line(&out, "M1", "2024-Q1", "override"), "30.00");
+    assert_eq!(line(&out, "M2", "2024-Q1", "override"), "40.00");
+    assert_eq!(line(&out, "D", "2024-Q1", "override"), "70.00");
+    // The director has no reps reporting directly.
+    assert_eq!(line(&out, "D", "2024-Q1", "direct_sales"), "0.00");
+}
+
+#[test]
+fn guaranteed_draw_carries_the_balance_owed() {
+    // A recoverable draw of 1,000 per period; earnings 500, 700, 400 in periods 1–3:
+    // 1,000 is paid each time and the balance owed grows 500, 800, 1,400.
+    let out = run(
+        r#"
+        value earned = sum(amount)
+        value owed_before = prev(owed_after, $0)
+        value recovered = min(owed_before, max(earned - $1,000, 0))
+        payout paid = max(earned - recovered, $1,000)
+        value owed_after = owed_before - recovered + paid - (earned - recovered)
+        info balance_owed = owed_after"#,
+        "R,rep,\n",
+        "R,1\n",
+        "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n",
+    );
+    for q in ["2024-Q1", "2024-Q2", "2024-Q3"] {
+        assert_eq!(line(&out, "R", q, "paid"), "1000.00");
+    }
+    assert_eq!(line(&out, "R", "2024-Q1", "balance_owed"), "500.00");
+    assert_eq!(line(&out, "R", "2024-Q3", "balance_owed"), "1400.00");
+    // Q4 earns nothing: the guarantee is paid again and the balance grows to 2,400.
+    assert_eq!(line(&out, "R", "2024-Q4", "balance_owed"), "2400.00");
+}
+
+#[test]
+fn a_matrix_of_coefficients_keyed_by_two_bands() {
+    // Chinese plans often pay a coefficient read from a matrix: attainment × collection
+    // rate. A `lookup` tier gives the value of the band reached; nested, a matrix.
+    let body = r#"
+        value A = sum(amount) / quotas.quota
+        value R = 85%
+        value coefficient = tiers lookup on A {
+            0%   to 100%   : tiers lookup on R { 0% to 80% : 50%   80% and above : 80% }
+            100% and above : tiers lookup on R { 0% to 80% : 90%   80% and above : 120% }
+        }
+        payout bonus = $10,000 × coefficient"#;
+    let out = run(
+        body,
+        "LOW,rep,\nHIGH,rep,\n",
+        "LOW,100000\nHIGH,100000\n",
+        "2024-01-10,LOW,50000\n2024-01-10,HIGH,100000\n",
+    );
+    // LOW: A = 50%, R = 85% → 80% → 8,000; HIGH: A = 100% (an edge: the higher band), R = 85% → 120%.
+    assert_eq!(line(&out, "LOW", "2024-Q1", "bonus"), "8000.00");
+    assert_eq!(line(&out, "HIGH", "2024-Q1", "bonus"), "12000.00");
+}
+
+#[test]
+fn quotas_and_guarantees_prorated_by_days_on_the_plan() {
+    // A rep hired on 2024-02-15 is on the plan 46 of Q1's 91 days (Feb 15–29: 15, March: 31);
+    // one leaving on 2024-05-10 is on it 40 of Q2's 91 days (April: 30, May 1–10: 10).
+    // Quota 91,000 a quarter, prorated: 46,000 and 40,000; a 910 guarantee: 460 and 400.
+    let plan = r#"
+plan "proration" {
+    currency USD
+    period   quarter
+    year     2024
+}
+participants roster by participant {
+    participant: text
+    hired:       date
+    leaves:      date
+}
+events deals by rep on date {
+    date:   date
+    rep:    text
+    amount: money
+}
+value on_plan = days_active(hired, leaves) / days_in_period
+info quota = $91,000 × on_plan
+payout guarantee = $910 × on_plan
+"#;
+    let out = run_inline(
+        plan,
+        &[
+            ("roster", "participant,hired,leaves\nNEW,2024-02-15,9999-12-31\nOLD,2020-01-01,2024-05-10\n"),
+            ("deals", "date,rep,amount\n"),
+        ],
+        &[],
+    );
+    assert_eq!(line(&out, "NEW", "2024-Q1", "quota"), "46000.00");
+    assert_eq!(line(&out, "NEW", "2024-Q1", "guarantee"), "460.00");
+    assert_eq!(line(&out, "NEW", "2024-Q2", "guarantee"), "910.00");
+    assert_eq!(line(&out, "OLD", "2024-Q2", "quota"), "40000.00");
+    assert_eq!(line(&out, "OLD", "2024-Q3", "guarantee"), "0.00");
+}
