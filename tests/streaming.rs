@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 const COPIES: usize = 36;
 
 /// The sample sales rows, each `COPIES` times (with its own id), as fields.
-/// Every third row's `region` (which no rule reads) holds a comma, a quote
+/// Every ninth row's `region` (which no rule reads) holds a comma, a quote
 /// or a line break, and must be quoted.
 fn rows() -> &'static (Vec<String>, Vec<Vec<String>>) {
     static ROWS: OnceLock<(Vec<String>, Vec<Vec<String>>)> = OnceLock::new();
@@ -32,10 +32,10 @@ fn rows() -> &'static (Vec<String>, Vec<Vec<String>>) {
             for (i, row) in sample.iter().enumerate() {
                 let mut row = row.clone();
                 row[0] = format!("{}-{copy}", row[0]);
-                row[region] = match (copy + i) % 9 {
+                row[region] = match (copy + i) % 27 {
                     0 => format!("{}, 备注", row[region]),
-                    3 => format!("{}\n第二行", row[region]),
-                    6 => format!("say \"{}\"", row[region]),
+                    9 => format!("{}\n第二行", row[region]),
+                    18 => format!("say \"{}\"", row[region]),
                     _ => row[region].clone(),
                 };
                 rows.push(row);
@@ -49,7 +49,9 @@ fn rows() -> &'static (Vec<String>, Vec<Vec<String>>) {
 #[derive(Debug, Clone, Copy)]
 struct Layout {
     crlf: bool,
-    quote_all: bool,
+    /// Quote every field of every tenth row (each quoted record takes the
+    /// csv crate's slower path).
+    quote_more: bool,
     /// Shuffle the rows with this seed (0: in order).
     seed: u64,
 }
@@ -65,8 +67,8 @@ fn write_sales(dir: &Path, layout: Layout) {
         }
     }
     let end = if layout.crlf { "\r\n" } else { "\n" };
-    let field = |f: &str| {
-        if layout.quote_all || f.contains([',', '"', '\n']) {
+    let field = |f: &str, row: usize| {
+        if layout.quote_more && row % 10 == 0 || f.contains([',', '"', '\n']) {
             format!("\"{}\"", f.replace('"', "\"\""))
         } else {
             f.to_string()
@@ -74,7 +76,7 @@ fn write_sales(dir: &Path, layout: Layout) {
     };
     let mut text = header.join(",") + end;
     for &i in &order {
-        let fields: Vec<String> = rows[i].iter().map(|f| field(f)).collect();
+        let fields: Vec<String> = rows[i].iter().map(|f| field(f, i)).collect();
         text.push_str(&fields.join(","));
         text.push_str(end);
     }
@@ -101,7 +103,7 @@ fn run(layout: Layout, threads: usize) -> String {
 
 fn expected() -> &'static str {
     static EXPECTED: OnceLock<String> = OnceLock::new();
-    EXPECTED.get_or_init(|| run(Layout { crlf: false, quote_all: false, seed: 0 }, 1))
+    EXPECTED.get_or_init(|| run(Layout { crlf: false, quote_more: false, seed: 0 }, 1))
 }
 
 proptest! {
@@ -111,10 +113,10 @@ proptest! {
     fn blocks_threads_order_line_endings_and_quotes_do_not_change_the_output(
         threads in 1usize..5,
         crlf in any::<bool>(),
-        quote_all in any::<bool>(),
+        quote_more in any::<bool>(),
         seed in any::<u64>(),
     ) {
-        let out = run(Layout { crlf, quote_all, seed }, threads);
-        prop_assert!(out == expected(), "threads {threads}, crlf {crlf}, quote_all {quote_all}, seed {seed}");
+        let out = run(Layout { crlf, quote_more, seed }, threads);
+        prop_assert!(out == expected(), "threads {threads}, crlf {crlf}, quote_more {quote_more}, seed {seed}");
     }
 }
