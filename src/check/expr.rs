@@ -1263,6 +1263,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
                         return None;
                     }
                 }
+                // It reads the period, even of constant dates.
+                if scope.max_level == Level::Constant {
+                    return self.too_high(span, scope, "the period");
+                }
                 let level = self.join(&from, &to, call.args[0].span, call.args[1].span)?.max(Level::Static);
                 let kind = ExprKind::DaysActive(Box::new(from.expr), Box::new(to.expr));
                 Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
