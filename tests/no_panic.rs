@@ -17,6 +17,13 @@ const TOKENS: &[&str] = &[
     "participants roster by participant { participant: text team: text }\n",
     "events sales by participant on date { participant: text date: date amount: money }\n",
     "lookup quotas by rep { rep: text q: money }\n",
+    "participants roster by participant reports to boss { participant: text boss: text? hired: date }\n",
+    "days_active(",
+    "days_in_period",
+    "hired",
+    "lookup",
+    "reports",
+    "all_reports",
     "value",
     "payout",
     "info",
@@ -317,4 +324,123 @@ fn aggregates_of_rows_use_what_rows_have() {
     assert_eq!(out[&("A".to_string(), "2024-Q2".to_string(), "k".to_string())], "14.00");
     assert_eq!(out[&("A".to_string(), "2024-Q2".to_string(), "n".to_string())], "1.00");
     assert_eq!(out[&("A".to_string(), "2024-Q1".to_string(), "n".to_string())], "0.00");
+}
+
+/// A formula made of the language's constructs, nested: most are wrong in
+/// some way (units, levels), some check. Every one that checks must run.
+fn formula() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(vec![
+        "amount",
+        "C",
+        "A",
+        "r",
+        "1 CNY",
+        "3%",
+        "0",
+        "2",
+        "quarter",
+        "days_in_period",
+        "period_number",
+        "quotas.q",
+        "team",
+        "\"t1\"",
+        "role == \"rep\"",
+        "true",
+        "hired",
+        "2024-03-01",
+    ])
+    .prop_map(str::to_string);
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        let two = (inner.clone(), inner.clone());
+        prop_oneof![
+            (inner.clone(), prop::sample::select(vec!["+", "-", "×", "÷", ">", "==", "and"]), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+            (prop::sample::select(vec!["sum", "max", "min", "avg", "count"]), inner.clone(), inner.clone())
+                .prop_map(|(f, a, w)| format!("{f}({a} where {w})")),
+            two.clone().prop_map(|(k, h)| format!("count(distinct {k} having sum({h}) > 0 CNY)")),
+            (
+                prop::sample::select(vec!["sum", "max", "min", "avg", "count", "rank"]),
+                inner.clone(),
+                prop::sample::select(vec!["all", "team", "year", "ytd", "reports", "all_reports"])
+            )
+                .prop_map(|(f, a, o)| format!("{f}({a}) over {o}")),
+            two.clone().prop_map(|(p, w)| format!("share({p}, {w}) over team")),
+            inner.clone().prop_map(|d| format!("prev(C, {d})")),
+            inner.clone().prop_map(|d| format!("prev(A, {d})")),
+            inner.clone().prop_map(|x| format!("tiers whole on {x} {{ 0 CNY to 10 CNY : 1%  10 CNY and above : 2% }}")),
+            two.clone().prop_map(|(x, y)| format!("tiers lookup on {x} {{ 0% to 100% : {y}  100% and above : 2% }}")),
+            two.clone().prop_map(|(a, b)| format!("days_active({a}, {b})")),
+            inner.clone().prop_map(|x| format!("round({x}, 0.05)")),
+            (inner.clone(), inner.clone(), inner).prop_map(|(x, l, h)| format!("clamp({x}, {l}, {h})")),
+        ]
+    })
+}
+
+const FORMULA_PLAN: &str = r#"plan "p" {
+    currency CNY
+    period   quarter
+    year     2024
+}
+participants roster by participant reports to boss {
+    participant: text
+    role:        text
+    team:        text
+    boss:        text?
+    hired:       date
+}
+lookup quotas by rep { rep: text  q: money }
+events sales by participant on date { participant: text  date: date  amount: money }
+value C = sum(amount)
+value r = amount × 2
+section reps where role == "rep" {
+    value A = sum(amount) + 1 CNY
+"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Formulas that check, in a section or outside, run (on one thread and
+    /// on two, with the same result) or give diagnostics; never a panic.
+    #[test]
+    fn formulas_that_check_run(f in formula(), g in formula(), line in any::<bool>()) {
+        let kind = if line { "payout" } else { "value" };
+        let text = format!("{FORMULA_PLAN}    {kind} s = {f}\n}}\n{kind} g = {g}\n");
+        let Ok(file) = comp::syntax::parse(&text) else { return Ok(()) };
+        let Ok(plan) = comp::check::check(&file, &[]) else { return Ok(()) };
+        let dir = tempfile::tempdir().unwrap();
+        let tables = [
+            ("roster", "participant,role,team,boss,hired\nA,rep,t1,M,2024-02-15\nB,rep,t1,M,2023-01-01\nM,lead,t1,,2020-01-01\nX,rep,t2,X,2024-09-01\n"),
+            ("quotas", "rep,q\nA,400000\nB,0\nM,1\n"),
+            ("sales", "participant,date,amount\nA,2024-01-15,25000\nB,2024-02-10,-1200.50\nX,2024-11-30,7\nM,2024-05-01,0\n"),
+        ];
+        for (name, csv) in tables {
+            std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
+        }
+        let inputs = Inputs::new(&plan, Some(dir.path()), &[]).unwrap();
+        let out = |threads| match comp::eval::run(&plan, &inputs, Options { threads }) {
+            Ok(ev) => Ok(comp::report::csv(&plan, &comp::report::statements(&ev))),
+            Err(RunError::Eval(errors)) => Err(errors.into_iter().map(|e| render(e, None, false)).collect::<Vec<_>>()),
+            Err(RunError::Data(errors)) => panic!("the data is valid: {errors:?}"),
+        };
+        prop_assert_eq!(out(1), out(2));
+    }
+}
+
+/// `count(x) over ...` counts values of any type; counting text panicked
+/// (found by `formulas_that_check_run`).
+#[test]
+fn count_across_participants_counts_any_value() {
+    let text = format!(
+        "{}participants roster by participant {{ participant: text team: text }}\n{}\
+         info teams = count(team) over all × 1 CNY\ninfo flags = count(team == \"t1\") over team × 1 CNY\n",
+        TOKENS[0], TOKENS[2]
+    );
+    let out = common::run_inline(
+        &text,
+        &[("roster", "participant,team\nA,t1\nB,t1\nC,t2\n"), ("sales", "participant,date,amount\nA,2024-01-02,5\n")],
+        &[],
+    );
+    assert_eq!(out[&("C".to_string(), "2024-Q1".to_string(), "teams".to_string())], "3.00");
+    assert_eq!(out[&("A".to_string(), "2024-Q1".to_string(), "flags".to_string())], "2.00");
 }

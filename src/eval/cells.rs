@@ -341,7 +341,12 @@ impl<'p> Evaluation<'p> {
     fn across(&self, id: usize, p: usize, t: usize) -> EvalResult<Val<'_>> {
         let a = &self.plan.across[id];
         let fail = |fault| Box::new(Failure { fault, span: a.span });
-        let arg_at = |q: usize, t: usize| eval(&a.arg, &CellEnv { ev: self, p: q, t }).map(Val::num);
+        // `count` counts values of any type (`count(team) over all`); the
+        // others read numbers.
+        let counting = a.func == AcrossFunc::Count;
+        let arg_at = |q: usize, t: usize| {
+            eval(&a.arg, &CellEnv { ev: self, p: q, t }).map(|v| if counting { Decimal::ONE } else { v.num() })
+        };
         match a.scope {
             AcrossScope::Periods(scope) => {
                 let range = match scope {
