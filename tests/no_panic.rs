@@ -377,6 +377,56 @@ fn formula() -> impl Strategy<Value = String> {
     })
 }
 
+/// A money formula built by type (money, ratio, flag), so that more of
+/// them check: row and period levels still mix at random.
+fn money_formula() -> impl Strategy<Value = String> {
+    #[derive(Clone, Debug)]
+    struct Typed {
+        money: String,
+        ratio: String,
+        flag: String,
+    }
+    let leaf = (
+        prop::sample::select(vec!["amount", "C", "A", "1 CNY", "0 CNY", "quotas.q", "prev(C, 0 CNY)"]),
+        prop::sample::select(vec!["3%", "120%", "0%", "days_active(hired, 9999-12-31) / days_in_period"]),
+        prop::sample::select(vec!["role == \"rep\"", "true", "quarter == 2", "amount > 0 CNY", "C > 0 CNY"]),
+    )
+        .prop_map(|(m, r, f)| Typed { money: m.into(), ratio: r.into(), flag: f.into() });
+    let typed = leaf.prop_recursive(4, 32, 4, |inner| {
+        (inner.clone(), inner, 0usize..14).prop_map(|(a, b, pick)| {
+            let (m, n) = (&a.money, &b.money);
+            let money = match pick {
+                0 => format!("({m} + {n})"),
+                1 => format!("({m} × {})", b.ratio),
+                2 => format!("(if {} then {m} else {n})", a.flag),
+                3 => format!("sum({m} where {})", b.flag),
+                4 => format!("max({m}) over team"),
+                5 => format!("sum({m}) over all_reports"),
+                6 => format!("share({m}, {n}) over team"),
+                7 => format!("tiers whole on {m} {{ 0 CNY to 10 CNY : {}  10 CNY and above : 2% }}", b.ratio),
+                8 => format!("tiers marginal on {m} of {n} {{ 0% to 100% : 1%  100% and above : {} }}", a.ratio),
+                9 => format!("round({m}, 0.05, half_even)"),
+                10 => format!("clamp({m}, 0 CNY, {n})"),
+                11 => format!("sum({m}) over ytd"),
+                12 => format!("({m} × rank({n}) over all)"),
+                _ => format!("({m} × count(distinct date having sum(amount) > 0 CNY))"),
+            };
+            let ratio = match pick % 3 {
+                0 => format!("({m} / {n})"),
+                1 => format!("tiers lookup on {} {{ 0% to 100% : {}  100% and above : 150% }}", a.ratio, b.ratio),
+                _ => a.ratio.clone(),
+            };
+            let flag = match pick % 3 {
+                0 => format!("({m} >= {n})"),
+                1 => format!("({} and not {})", a.flag, b.flag),
+                _ => b.flag.clone(),
+            };
+            Typed { money, ratio, flag }
+        })
+    });
+    typed.prop_map(|t| t.money)
+}
+
 const FORMULA_PLAN: &str = r#"plan "p" {
     currency CNY
     period   quarter
@@ -403,7 +453,11 @@ proptest! {
     /// Formulas that check, in a section or outside, run (on one thread and
     /// on two, with the same result) or give diagnostics; never a panic.
     #[test]
-    fn formulas_that_check_run(f in formula(), g in formula(), line in any::<bool>()) {
+    fn formulas_that_check_run(
+        f in prop_oneof![formula(), money_formula()],
+        g in prop_oneof![formula(), money_formula()],
+        line in any::<bool>(),
+    ) {
         let kind = if line { "payout" } else { "value" };
         let text = format!("{FORMULA_PLAN}    {kind} s = {f}\n}}\n{kind} g = {g}\n");
         let Ok(file) = comp::syntax::parse(&text) else { return Ok(()) };
