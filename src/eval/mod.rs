@@ -88,17 +88,28 @@ pub fn run_with<'p>(
         })
         .collect();
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
-    // Merging is exact (decimal sums), so the thread count cannot change the result.
+    let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
+    let members = program.into_members();
+    Evaluation::compute(plan, statics, members, accumulators, options.threads).map_err(RunError::Eval)
+}
+
+/// Merges the workers' accumulators; the row errors in line order (the first
+/// [`data::MAX_ERRORS`]). Merging is exact (decimal sums), so the thread count
+/// cannot change the result.
+pub(crate) fn merge_workers(
+    plan: &Plan,
+    parts: impl Iterator<Item = (Accumulators, Vec<(usize, EvalError)>)>,
+) -> Result<Accumulators, RunError> {
     let mut errors: Vec<(usize, EvalError)> = Vec::new();
     let mut accumulators: Option<Accumulators> = None;
-    for w in workers {
-        errors.extend(w.errors);
+    for (acc, errs) in parts {
+        errors.extend(errs);
         match &mut accumulators {
-            None => accumulators = Some(w.accumulators),
-            Some(acc) => {
-                if let Err(fault) = acc.merge(&w.accumulators) {
-                    let failure = Box::new(Failure { fault, span: plan.events.span });
-                    errors.push((0, EvalError::new(*failure, "an aggregate", "(all)", "the plan")));
+            None => accumulators = Some(acc),
+            Some(total) => {
+                if let Err(fault) = total.merge(&acc) {
+                    let failure = Failure { fault, span: plan.events.span };
+                    errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
                 }
             }
         }
@@ -107,7 +118,5 @@ pub fn run_with<'p>(
         errors.sort_by_key(|(line, _)| *line);
         return Err(RunError::Eval(errors.into_iter().map(|(_, e)| e).take(data::MAX_ERRORS).collect()));
     }
-    let members = program.into_members();
-    let accumulators = accumulators.expect("at least one worker");
-    Evaluation::compute(plan, statics, members, accumulators, options.threads).map_err(RunError::Eval)
+    Ok(accumulators.expect("at least one worker"))
 }

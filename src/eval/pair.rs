@@ -19,7 +19,7 @@
 //! lookup tables) or a row fails (each error must be reported against its own
 //! plan), each worker thread holds one [`Worker`] of each plan ([`PairSink`]).
 
-use super::{Accumulators, EvalError, Evaluation, Failure, Options, RowProgram, RunError, Worker};
+use super::{merge_workers, Accumulators, Evaluation, Options, RowProgram, RunError, Worker};
 use crate::check::{
     Accumulator, Expr, ExprKind, Having, Plan, RowValue, Section, SectionId, TableSchema, TierBand, TierTable,
 };
@@ -146,7 +146,8 @@ impl Pass<'_> {
         let n = self.statics.ids.len();
         let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(self.old, program, n)).collect();
         let workers = data::stream_events(self.old, self.statics, self.path, workers).map_err(both_data)?;
-        merge(self.old, workers.into_iter().map(|w| (w.accumulators, w.errors))).map_err(|e| vec![(Which::Both, e)])
+        merge_workers(self.old, workers.into_iter().map(|w| (w.accumulators, w.errors)))
+            .map_err(|e| vec![(Which::Both, e)])
     }
 
     /// One program for both plans' row work (see [`fuse`]); `None` when a row
@@ -156,7 +157,7 @@ impl Pass<'_> {
         let n = self.statics.ids.len();
         let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(&fused.plan, &program, n)).collect();
         let workers = data::stream_events(&fused.plan, self.statics, self.path, workers).map_err(both_data)?;
-        let Ok(all) = merge(&fused.plan, workers.into_iter().map(|w| (w.accumulators, w.errors))) else {
+        let Ok(all) = merge_workers(&fused.plan, workers.into_iter().map(|w| (w.accumulators, w.errors))) else {
             return Ok(None);
         };
         let mut old_acc = Accumulators::new(self.old, n);
@@ -193,10 +194,11 @@ impl Pass<'_> {
         let (olds, news): (Vec<_>, Vec<_>) =
             sinks.into_iter().map(|s| ((s.old.accumulators, s.old.errors), (s.new.accumulators, s.new.errors))).unzip();
         // A row error in a shared aggregate is reported once, for the old plan.
-        let (old_acc, mut new_acc) = match (merge(self.old, olds.into_iter()), merge(self.new, news.into_iter())) {
-            (Ok(o), Ok(n)) => (o, n),
-            (o, n) => return Err(combine(o.err(), n.err())),
-        };
+        let (old_acc, mut new_acc) =
+            match (merge_workers(self.old, olds.into_iter()), merge_workers(self.new, news.into_iter())) {
+                (Ok(o), Ok(n)) => (o, n),
+                (o, n) => return Err(combine(o.err(), n.err())),
+            };
         for (j, from) in shared.iter().enumerate() {
             if let Some(i) = from {
                 new_acc.copy_from(j, &old_acc, *i);
@@ -371,33 +373,6 @@ impl EventSink for PairSink<'_> {
 
 fn both_data(errors: Vec<DataError>) -> PairErrors {
     vec![(Which::Both, RunError::Data(errors))]
-}
-
-/// Merges the workers' accumulators, as [`super::run_with`] does; the row
-/// errors in line order.
-fn merge(
-    plan: &Plan,
-    parts: impl Iterator<Item = (Accumulators, Vec<(usize, EvalError)>)>,
-) -> Result<Accumulators, RunError> {
-    let mut errors: Vec<(usize, EvalError)> = Vec::new();
-    let mut accumulators: Option<Accumulators> = None;
-    for (acc, errs) in parts {
-        errors.extend(errs);
-        match &mut accumulators {
-            None => accumulators = Some(acc),
-            Some(total) => {
-                if let Err(fault) = total.merge(&acc) {
-                    let failure = Failure { fault, span: plan.events.span };
-                    errors.push((0, EvalError::new(failure, "an aggregate", "(all)", "the plan")));
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        errors.sort_by_key(|(line, _)| *line);
-        return Err(RunError::Eval(errors.into_iter().map(|(_, e)| e).take(data::MAX_ERRORS).collect()));
-    }
-    Ok(accumulators.expect("at least one worker"))
 }
 
 /// Each side's error; the data's errors once when both sides found the same.
