@@ -16,6 +16,7 @@
 //! | anything else                         | [`SyntaxError::Expected`]      |
 
 use super::errors::SyntaxError;
+use super::lexical;
 use super::span::Span;
 use std::collections::BTreeSet;
 
@@ -299,17 +300,8 @@ fn open_brackets(source: &str, pos: usize) -> Vec<(&'static str, usize)> {
     let mut i = 0;
     while i < pos.min(bytes.len()) {
         match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'"' => i = lexical::string_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = lexical::line_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => match source[i + 2..].find("*/") {
                 Some(end) => i += 2 + end + 1,
                 None => {

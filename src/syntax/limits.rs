@@ -14,6 +14,7 @@
 //! parser nests (a date's `-` counts as an operator), never less.
 
 use super::errors::SyntaxError;
+use super::lexical;
 use super::span::Span;
 
 /// Parentheses, braces, `if`s and `tiers` open at once.
@@ -49,17 +50,8 @@ pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
         // The byte or character at `i`, and what it is.
         let mut len = 1;
         match b {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'"' => i = lexical::string_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = lexical::line_end(bytes, i),
             // A block comment; one never closed is no comment (the grammar
             // then reads `/` and fails at `*`).
             b'/' if bytes.get(i + 1) == Some(&b'*') && i < unclosed_comments_from => {

@@ -6,6 +6,7 @@
 pub mod ast;
 mod diagnose;
 mod errors;
+mod lexical;
 mod limits;
 mod parser;
 pub mod span;

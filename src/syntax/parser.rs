@@ -4,6 +4,7 @@
 use super::ast::*;
 use super::diagnose::{diagnose, Class, Expected};
 use super::errors::SyntaxError;
+use super::lexical;
 use super::limits;
 use super::span::{Ident, Span, Spanned};
 use chrono::NaiveDate;
@@ -115,18 +116,10 @@ fn significant_len(text: &str) -> usize {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = (lexical::string_end(bytes, i) + 1).min(bytes.len());
                 end = i;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = lexical::line_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i += 2;
                 while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
