@@ -6,6 +6,8 @@
 //! - `bad/data/<case>/`: the tables of the shared `bad/data/plan.comp` with one
 //!   mistake (`bad/data/README.md` lists them), run as
 //!   `comp run tests/bad/data/plan.comp --data tests/bad/data/<case> --format csv`.
+//!   A case folder holding its own `plan.comp` (a construct the shared plan does
+//!   not use) is run as `comp check <case>/plan.comp --data <case>`.
 //! - `bad/accepted/bom_crlf/`: the same tables as Excel saves them, which must
 //!   be accepted.
 //!
@@ -76,8 +78,14 @@ fn data() {
             return;
         }
         let dir = relative(path);
-        let command = format!("comp run {DATA_PLAN} --data {dir} --format csv");
-        let stderr = rejected(&command, &comp(&["run", DATA_PLAN, "--data", &dir, "--format", "csv"]));
+        let (command, output) = if path.join("plan.comp").exists() {
+            let plan = format!("{dir}/plan.comp");
+            (format!("comp check {plan} --data {dir}"), comp(&["check", &plan, "--data", &dir]))
+        } else {
+            let command = format!("comp run {DATA_PLAN} --data {dir} --format csv");
+            (command, comp(&["run", DATA_PLAN, "--data", &dir, "--format", "csv"]))
+        };
+        let stderr = rejected(&command, &output);
         insta::with_settings!({ description => command, omit_expression => true }, {
             insta::assert_snapshot!(stderr);
         });

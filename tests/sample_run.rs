@@ -57,6 +57,19 @@ fn check_accepts_the_reference_plan() {
 }
 
 #[test]
+fn check_with_data_reads_and_computes_without_printing_payouts() {
+    let out = comp(&["check", "rules/sales_2024.comp", "--data", "rules/data/2024"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok: rules/sales_2024.comp — plan `2024年度销售团队目标与激励计划` and its data, 36 participants\n"
+    );
+    let bad = comp(&["check", "tests/bad/data/plan.comp", "--data", "tests/bad/data/bad_date"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected a date in column `date`"));
+}
+
+#[test]
 fn output_does_not_depend_on_row_order() {
     let root = common::root();
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,9 @@
-//! `comp check PLAN...`: parse and check plan files, report every error.
+//! `comp check PLAN...`: parse and check plan files, report every error; with
+//! `--data`, also read the data and compute the run, reporting every data and
+//! evaluation error without printing payouts.
 
-use super::{load_plan, DiagnosticFormat, Exit, Reporter, Stream};
+use super::loading::{evaluate, load, PlanArgs};
+use super::{load_plan, parse_table, DiagnosticFormat, Exit, Reporter, Stream};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -8,40 +11,72 @@ pub struct Args {
     /// Plan files (`.comp`).
     #[arg(required = true)]
     pub plans: Vec<PathBuf>,
+    /// Also check the data: the folder holding one `<table>.csv` per table of the plan.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// With the data, read one table from another file: `--table sales=export.csv`.
+    #[arg(long = "table", value_name = "NAME=PATH", value_parser = parse_table)]
+    pub tables: Vec<(String, PathBuf)>,
     /// `text` for people, `json` (one diagnostic per line) for editors and CI.
     #[arg(long, value_enum, default_value = "text")]
     pub format: DiagnosticFormat,
 }
 
 pub fn run(args: Args) -> Exit {
+    let with_data = args.data.is_some() || !args.tables.is_empty();
     let mut reporter = Reporter::new(args.format);
     let mut ok = true;
     for path in &args.plans {
-        let before = reporter.count;
+        if with_data {
+            ok &= check_with_data(&args, path, &mut reporter);
+            continue;
+        }
         match load_plan(path, &[], &mut reporter) {
             Some((plan, _)) if args.format == DiagnosticFormat::Text => {
-                let lines = plan.lines.len();
                 let ok = format!(
                     "ok: {} — plan `{}`, {} definitions, {} lines, {} periods\n",
                     path.display(),
                     plan.name,
                     plan.cells.len(),
-                    lines,
+                    plan.lines.len(),
                     plan.calendar.periods.len()
                 );
                 reporter.write(Stream::Stdout, &ok);
             }
             Some(_) => {}
-            None => {
-                ok = false;
-                let _ = before;
-            }
+            None => ok = false,
         }
     }
-    reporter.summary("the plan");
+    if !with_data {
+        reporter.summary("the plan");
+    }
     if ok {
         Exit::Ok
     } else {
         Exit::Invalid
     }
+}
+
+/// The plan, then its data, read and computed exactly as `comp run` does.
+fn check_with_data(args: &Args, path: &std::path::Path, reporter: &mut Reporter) -> bool {
+    let plan_args = PlanArgs {
+        plan: path.to_path_buf(),
+        data: args.data.clone(),
+        tables: args.tables.clone(),
+        sets: Vec::new(),
+        threads: None,
+        diagnostics: args.format,
+    };
+    let Ok(loaded) = load(&plan_args, reporter, "check") else { return false };
+    let Ok(evaluation) = evaluate(&loaded, reporter) else { return false };
+    if args.format == DiagnosticFormat::Text {
+        let ok = format!(
+            "ok: {} — plan `{}` and its data, {} participants\n",
+            path.display(),
+            loaded.plan.name,
+            evaluation.participants().len()
+        );
+        reporter.write(Stream::Stdout, &ok);
+    }
+    true
 }
