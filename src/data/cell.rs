@@ -52,31 +52,29 @@ pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r
 /// thousands separators, currency signs or exponents): exports that carry them
 /// are better fixed at the source than guessed at here.
 fn decimal(text: &str) -> Option<Decimal> {
-    // The common case, read in one pass: up to 18 digits and a scale.
+    // The common case, read in one pass: at most 18 characters hold at most 18
+    // digits, which fit an `i64` exactly; the scale is where the point was.
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.first() {
         Some(b'-') => (true, &bytes[1..]),
         Some(b'+') => (false, &bytes[1..]),
         _ => (false, bytes),
     };
-    if !digits.is_empty() && digits.len() <= 19 {
-        let (mut mantissa, mut scale, mut seen_point, mut count) = (0i64, 0u32, false, 0);
-        let mut ok = true;
+    if (1..=18).contains(&digits.len()) {
+        let (mut mantissa, mut point, mut ok) = (0i64, None, true);
         for (i, &b) in digits.iter().enumerate() {
-            match b {
-                b'0'..=b'9' if count < 18 => {
-                    mantissa = mantissa * 10 + (b - b'0') as i64;
-                    count += 1;
-                    scale += seen_point as u32;
-                }
-                b'.' if !seen_point && i > 0 && i + 1 < digits.len() => seen_point = true,
-                _ => {
-                    ok = false;
-                    break;
-                }
+            let digit = b.wrapping_sub(b'0');
+            if digit < 10 {
+                mantissa = mantissa * 10 + digit as i64;
+            } else if b == b'.' && point.is_none() && i > 0 && i + 1 < digits.len() {
+                point = Some(i);
+            } else {
+                ok = false;
+                break;
             }
         }
         if ok {
+            let scale = point.map_or(0, |p| (digits.len() - p - 1) as u32);
             return Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale));
         }
     }

@@ -183,7 +183,7 @@ impl Context<'_> {
     fn parse_text<S: EventSink>(&self, block: &Block, text: &str, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
         let mut records = Records::new(text);
         let mut fields: Vec<&str> = Vec::with_capacity(self.width);
-        let mut spare: Vec<Val<'static>> = Vec::with_capacity(self.plan.events.columns.len());
+        let mut spare = Scratch::new(self.plan.events.columns.len());
         while let Some((at, record)) = records.next_record(&mut fields) {
             let line = block.first_line + at.line;
             let byte = block.offset + at.byte;
@@ -218,7 +218,7 @@ impl Context<'_> {
         &self,
         fields: &[&str],
         (line, byte): (usize, usize),
-        spare: &mut Vec<Val<'static>>,
+        spare: &mut Scratch,
         sink: &mut S,
         errors: &mut Vec<(usize, DataError)>,
         report: &dyn Fn(Option<usize>, String, String, Option<String>) -> (usize, DataError),
@@ -228,7 +228,10 @@ impl Context<'_> {
             errors.push((line, ragged_row(self.shown, self.path, line, byte, fields.len(), self.width)));
             return;
         }
-        let mut row = recycle(std::mem::take(spare));
+        let mut row = recycle(std::mem::take(&mut spare.row));
+        // INVARIANT: the checker requires a date column on the events table.
+        let date_column = schema.date.expect("events have a date");
+        let mut period = None;
         let mut bad = false;
         for (ci, c) in schema.columns.iter().enumerate() {
             if !self.used[ci] {
@@ -238,7 +241,15 @@ impl Context<'_> {
             }
             let field = self.positions[ci];
             let text = fields[field];
-            match cell::parse(text, c.ty, c.optional) {
+            let parsed = if ci == date_column {
+                spare.date(text, &self.plan.calendar).map(|(date, t)| {
+                    period = t;
+                    Val::Date(date)
+                })
+            } else {
+                cell::parse(text, c.ty, c.optional)
+            };
+            match parsed {
                 Ok(v) => row.push(v),
                 Err(p) => {
                     let (message, label, help) = cell_error(p, &c.name, text);
@@ -249,10 +260,8 @@ impl Context<'_> {
             }
         }
         if !bad {
-            // INVARIANT: the checker requires a date column on the events table.
-            let date = schema.date.expect("events have a date");
             if let Err(problem) =
-                self.place(&row, schema.key, date, &self.plan.calendar).and_then(|(p, t)| sink.push(line, p, t, &row))
+                self.place(&row, schema.key, date_column, period).and_then(|(p, t)| sink.push(line, p, t, &row))
             {
                 errors.push(report(
                     problem.column.map(|c| self.positions[c]),
@@ -262,7 +271,7 @@ impl Context<'_> {
                 ));
             }
         }
-        *spare = recycle(row);
+        spare.row = recycle(row);
     }
 
     /// The general path: the `csv` crate over bytes, each field checked as UTF-8.
@@ -270,7 +279,7 @@ impl Context<'_> {
         let schema = &self.plan.events;
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&block.bytes[..]);
         let mut record = csv::ByteRecord::new();
-        let mut spare: Vec<Val<'static>> = Vec::with_capacity(schema.columns.len());
+        let mut spare = Scratch::new(schema.columns.len());
         // Whether the block's unclosed quote was reported with its (bad) record.
         let quote_reported = std::cell::Cell::new(false);
         loop {
@@ -368,8 +377,9 @@ impl Context<'_> {
         row: &[Val<'_>],
         key: usize,
         date: usize,
-        calendar: &crate::check::Calendar,
+        period: Option<usize>,
     ) -> Result<(usize, usize), RowProblem> {
+        let calendar = &self.plan.calendar;
         let schema = &self.plan.events;
         let Val::Text(id) = row[key] else { unreachable!("text key") };
         let Some(p) = self.statics.participant(id) else {
@@ -389,7 +399,7 @@ impl Context<'_> {
             });
         };
         let Val::Date(d) = row[date] else { unreachable!("date column") };
-        let Some(t) = calendar.period_of(d) else {
+        let Some(t) = period else {
             let (first, last) = (&calendar.periods[0], calendar.periods.last().expect("periods"));
             return Err(RowProblem {
                 column: Some(date),
@@ -403,6 +413,41 @@ impl Context<'_> {
             });
         };
         Ok((p, t))
+    }
+}
+
+/// A worker's buffers, reused from row to row.
+struct Scratch {
+    row: Vec<Val<'static>>,
+    /// The last date read, with its period: rows come mostly in date order,
+    /// so most rows repeat the previous row's date.
+    last_date: Option<([u8; 10], chrono::NaiveDate, Option<usize>)>,
+}
+
+impl Scratch {
+    fn new(columns: usize) -> Self {
+        Scratch { row: Vec::with_capacity(columns), last_date: None }
+    }
+
+    /// The date in `text` and its period in `calendar` (`None`: outside it).
+    fn date(
+        &mut self,
+        text: &str,
+        calendar: &crate::check::Calendar,
+    ) -> Result<(chrono::NaiveDate, Option<usize>), cell::CellProblem> {
+        if let Some((last, date, period)) = &self.last_date {
+            if text.as_bytes() == last {
+                return Ok((*date, *period));
+            }
+        }
+        let Val::Date(date) = cell::parse(text, crate::check::ColumnType::Date, false)? else {
+            unreachable!("a date column reads dates")
+        };
+        let period = calendar.period_of(date);
+        if let Ok(bytes) = text.as_bytes().try_into() {
+            self.last_date = Some((bytes, date, period));
+        }
+        Ok((date, period))
     }
 }
 
