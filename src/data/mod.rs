@@ -11,12 +11,14 @@ mod errors;
 mod events;
 mod records;
 mod source;
+mod splits;
 
 pub use cell::date as parse_date;
 pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
 pub use source::Snippet;
+pub use splits::{percent, SplitShares};
 pub(crate) use source::{Line, OpenQuote, QuoteScan};
 
 use crate::check::{Plan, TableSchema};
@@ -83,6 +85,8 @@ pub struct StaticData {
     /// The participants table's row for each participant.
     pub attributes: Vec<Vec<Value>>,
     pub lookups: Vec<Lookup>,
+    /// The splits table, when the plan has one.
+    pub splits: Option<SplitShares>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,7 +141,15 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
             Lookup { rows, by_participant }
         })
         .collect();
-    Ok(StaticData { ids, index, attributes, lookups })
+    let splits = match &plan.splits {
+        Some(schema) => {
+            let find = |id: &str| index.get(id).copied();
+            let read = splits::read(schema, inputs.path(&schema.table), &plan.participants, &plan.events, find, &mut errors);
+            Some(read.ok_or(errors)?)
+        }
+        None => None,
+    };
+    Ok(StaticData { ids, index, attributes, lookups, splits })
 }
 
 type Rows = Vec<(usize, Vec<Value>)>;

@@ -730,6 +730,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             },
             ExprKind::Param(id) => plan.params[*id].ty,
             ExprKind::Column(c) => plan.events.columns[*c].ty.value_type(),
+            ExprKind::SplitShare => Type::Ratio,
             ExprKind::RowValue(r) => plan.row_values[*r].ty,
             ExprKind::Attribute(c) => plan.participants.columns[*c].ty.value_type(),
             ExprKind::Lookup { table, column } => plan.lookups[*table].columns[*column].ty.value_type(),
@@ -891,7 +892,11 @@ impl<'p> Walk<'_, '_, 'p> {
     /// plain arithmetic flattened.
     fn parts(&mut self, e: &'p Expr) -> Vec<Node> {
         match &e.kind {
-            ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::RowValue(_) | ExprKind::GroupAggregate(_) => vec![],
+            ExprKind::Const(_)
+            | ExprKind::Column(_)
+            | ExprKind::SplitShare
+            | ExprKind::RowValue(_)
+            | ExprKind::GroupAggregate(_) => vec![],
             ExprKind::Neg(a) | ExprKind::Abs(a) | ExprKind::Not(a) => self.parts(a),
             ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 let mut out = self.parts(a);
