@@ -653,14 +653,26 @@ impl<'e, 'p> Explainer<'e, 'p> {
     fn listing(&self, t: usize) -> RowListing {
         let plan = self.plan;
         RowListing {
-            columns: plan.events.columns.iter().map(|c| c.name.clone()).collect(),
+            // A split plan shows each row's share after the events columns.
+            columns: plan
+                .events
+                .columns
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(plan.splits.iter().map(|s| s.table.columns[s.share].name.clone()))
+                .collect(),
             values: plan.row_values.iter().map(|r| r.name.clone()).collect(),
             rows: self
                 .rows
                 .in_period(t)
                 .map(|r| ListedRow {
                     line: r.line,
-                    fields: r.fields.clone(),
+                    fields: r
+                        .fields
+                        .iter()
+                        .cloned()
+                        .chain(plan.splits.iter().map(|_| crate::data::percent(r.share.unwrap_or(Decimal::ONE))))
+                        .collect(),
                     values: r
                         .values
                         .iter()
