@@ -326,6 +326,9 @@ fn splits_schema(
     let participant = table.column(who).filter(|&c| c != table.key);
     let shares: Vec<usize> =
         (0..table.columns.len()).filter(|&c| table.columns[c].ty == ColumnType::Percent).collect();
+    let renamed: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| c != table.key && table.columns[c].ty == ColumnType::Text && participant.is_none())
+        .collect();
     let mut ok = true;
     match participant {
         Some(c) if table.columns[c].ty != ColumnType::Text || table.columns[c].optional => {
@@ -338,6 +341,17 @@ fn splits_schema(
             ok = false;
         }
         Some(_) => {}
+        // One other text column: the participant's, named otherwise.
+        None if renamed.len() == 1 => {
+            let c = renamed[0];
+            errors.push(CheckError::invalid(
+                format!("splits table `{}` names the participant credited `{}`, not `{who}`", table.name, table.columns[c].name),
+                table.columns[c].span,
+                format!("rename to `{who}`"),
+                Some(format!("the participant credited is in the column named like `{}`'s participant column, `{who}`", events.name)),
+            ));
+            ok = false;
+        }
         None => {
             errors.push(CheckError::Missing {
                 message: format!("splits table `{}` has no column `{who}`", table.name),
@@ -371,6 +385,8 @@ fn splits_schema(
         }
     };
     let extra = (0..table.columns.len()).find(|&c| c != table.key && Some(c) != participant && Some(c) != share);
+    // The participant's column under another name is reported above.
+    let extra = extra.filter(|c| !(renamed.len() == 1 && renamed[0] == *c));
     if let (Some(c), Some(_)) = (extra, share) {
         errors.push(CheckError::invalid(
             format!("splits table `{}` has a column `{}` that says nothing about a split", table.name, table.columns[c].name),
