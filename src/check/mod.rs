@@ -324,8 +324,7 @@ fn splits_schema(
     }
     let who = &events.columns[events.key].name;
     let participant = table.column(who).filter(|&c| c != table.key);
-    let shares: Vec<usize> =
-        (0..table.columns.len()).filter(|&c| table.columns[c].ty == ColumnType::Percent).collect();
+    let shares: Vec<usize> = (0..table.columns.len()).filter(|&c| table.columns[c].ty == ColumnType::Percent).collect();
     let renamed: Vec<usize> = (0..table.columns.len())
         .filter(|&c| c != table.key && table.columns[c].ty == ColumnType::Text && participant.is_none())
         .collect();
@@ -345,10 +344,16 @@ fn splits_schema(
         None if renamed.len() == 1 => {
             let c = renamed[0];
             errors.push(CheckError::invalid(
-                format!("splits table `{}` names the participant credited `{}`, not `{who}`", table.name, table.columns[c].name),
+                format!(
+                    "splits table `{}` names the participant credited `{}`, not `{who}`",
+                    table.name, table.columns[c].name
+                ),
                 table.columns[c].span,
                 format!("rename to `{who}`"),
-                Some(format!("the participant credited is in the column named like `{}`'s participant column, `{who}`", events.name)),
+                Some(format!(
+                    "the participant credited is in the column named like `{}`'s participant column, `{who}`",
+                    events.name
+                )),
             ));
             ok = false;
         }
@@ -389,7 +394,10 @@ fn splits_schema(
     let extra = extra.filter(|c| !(renamed.len() == 1 && renamed[0] == *c));
     if let (Some(c), Some(_)) = (extra, share) {
         errors.push(CheckError::invalid(
-            format!("splits table `{}` has a column `{}` that says nothing about a split", table.name, table.columns[c].name),
+            format!(
+                "splits table `{}` has a column `{}` that says nothing about a split",
+                table.name, table.columns[c].name
+            ),
             table.columns[c].span,
             "not the key, the participant or the share",
             Some(format!(

@@ -18,8 +18,8 @@ pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
 pub use source::Snippet;
-pub use splits::{percent, SplitShares};
 pub(crate) use source::{Line, OpenQuote, QuoteScan};
+pub use splits::{percent, SplitShares};
 
 use crate::check::{Plan, TableSchema};
 use crate::value::{Val, Value};
@@ -144,7 +144,8 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
     let splits = match &plan.splits {
         Some(schema) => {
             let find = |id: &str| index.get(id).copied();
-            let read = splits::read(schema, inputs.path(&schema.table), &plan.participants, &plan.events, find, &mut errors);
+            let read =
+                splits::read(schema, inputs.path(&schema.table), &plan.participants, &plan.events, find, &mut errors);
             Some(read.ok_or(errors)?)
         }
         None => None,

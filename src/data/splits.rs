@@ -130,7 +130,8 @@ pub(super) fn read(
         let g = &groups[id];
         let terms: Vec<String> = g.shares.iter().map(|s| percent(*s)).collect();
         let lines: Vec<String> = g.lines.iter().map(usize::to_string).collect();
-        let (short, over) = if *sum < Decimal::ONE { ("short", Decimal::ONE - sum) } else { ("over", sum - Decimal::ONE) };
+        let (short, over) =
+            if *sum < Decimal::ONE { ("short", Decimal::ONE - sum) } else { ("over", sum - Decimal::ONE) };
         Err(RowProblem {
             column: Some(share),
             message: format!("the shares of `{id}` add up to {}, not 100%", percent(*sum)),

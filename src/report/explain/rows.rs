@@ -105,13 +105,16 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
     let csv_error = |e: csv::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
     // With splits, a row credited to the participant need not hold its id:
     // every record is looked at.
-    let splits = plan.splits.as_ref().zip(ev.statics.splits.as_ref()).map(|(s, shares)| (scan.positions[s.event_key], shares));
+    let splits =
+        plan.splits.as_ref().zip(ev.statics.splits.as_ref()).map(|(s, shares)| (scan.positions[s.event_key], shares));
     while let Some(block) = blocks.next(false).map_err(unreadable)? {
         let bytes = &block.bytes[..];
         if let Some((split_field, shares)) = splits {
             let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
             while reader.read_byte_record(&mut record).map_err(csv_error)? {
-                let split = std::str::from_utf8(record.get(split_field).unwrap_or_default()).ok().and_then(|k| shares.credits(k));
+                let split = std::str::from_utf8(record.get(split_field).unwrap_or_default())
+                    .ok()
+                    .and_then(|k| shares.credits(k));
                 let share = match split {
                     Some(credits) => match credits.iter().find(|(q, _)| *q == p) {
                         Some(&(_, share)) => Some(share),
@@ -213,7 +216,14 @@ impl Scan<'_, '_> {
         let mut values = Vec::with_capacity(plan.row_values.len());
         for rv in &plan.row_values {
             if applies(rv.section) {
-                let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values, share: share.unwrap_or(Decimal::ONE) };
+                let env = RowEnv {
+                    ev,
+                    p,
+                    t,
+                    columns: &columns,
+                    row_values: &row_values,
+                    share: share.unwrap_or(Decimal::ONE),
+                };
                 let v = eval(&rv.expr, &env).map_err(|f| failed(&rv.name, f.fault))?;
                 row_values.push(v);
                 values.push(Some(v.to_owned_value()));
