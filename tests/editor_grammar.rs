@@ -186,3 +186,13 @@ fn the_vscode_extension_points_at_the_grammar() {
     let config: Value = serde_json::from_str(&std::fs::read_to_string(root.join(config)).unwrap()).unwrap();
     assert_eq!(config["comments"]["lineComment"], "//");
 }
+
+#[test]
+fn a_splits_table_is_a_declaration() {
+    let text = std::fs::read_to_string(common::root().join("rules/examples/split_credit.comp")).unwrap();
+    let tokens = assert_covered(&text, "rules/examples/split_credit.comp");
+    assert_eq!(scope_of(&tokens, "splits"), "storage.type.comp");
+    assert_eq!(scope_of(&tokens, "deal_splits"), "entity.name.type.comp");
+    assert_eq!(scope_of(&tokens, "for"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "percent"), "support.type.column.comp");
+}

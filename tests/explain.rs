@@ -532,3 +532,31 @@ fn output_into_a_closed_pipe_ends_quietly() {
         assert_eq!(child.wait().unwrap().code(), Some(0), "{command}");
     }
 }
+
+/// A split row is listed for each participant credited, with the share used,
+/// and the rows read again add up to the run's (or explain would refuse).
+#[test]
+fn listed_rows_show_each_participants_split_share() {
+    let args = |who: &'static str| {
+        [
+            "explain",
+            "rules/examples/split_credit.comp",
+            "--data",
+            "rules/examples/data/split_credit",
+            "--participant",
+            who,
+            "--period",
+            "Q2",
+            "--rows",
+        ]
+    };
+    // D3 (30,000, R3's deal) is split 50/25/25 between R1, R2 and R3.
+    let r1 = ok(&args("R1"));
+    assert!(r1.contains("rows of R1 in 2024-Q2"), "{r1}");
+    let row = r1.lines().find(|l| l.contains("D3")).unwrap_or_else(|| panic!("no D3 row for R1:\n{r1}"));
+    assert!(row.contains("50%") && row.contains("15,000.00"), "{row}");
+    let r3 = ok(&args("R3"));
+    let row = r3.lines().find(|l| l.contains("D3")).unwrap_or_else(|| panic!("no D3 row for R3:\n{r3}"));
+    assert!(row.contains("25%") && row.contains("7,500.00"), "{row}");
+    assert!(r3.contains("commission = 750.00"), "{r3}");
+}

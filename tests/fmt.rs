@@ -410,9 +410,17 @@ fn table() -> impl Strategy<Value = Item> {
     let column = (name(), name(), any::<bool>(), prop::option::of(text())).prop_map(|(name, ty, optional, label)| {
         ColumnDecl { name, ty, optional, label: label.map(sp), span: Span::default() }
     });
-    (name(), name(), name(), prop::option::of(name()), prop::option::of(name()), prop::collection::vec(column, 0..4))
-        .prop_map(|(kind, name, key, date, reports_to, columns)| {
-            Item::Table(TableDecl { kind, name, key, date, reports_to, columns, span: Span::default() })
+    (
+        name(),
+        name(),
+        prop::option::of(name()),
+        name(),
+        prop::option::of(name()),
+        prop::option::of(name()),
+        prop::collection::vec(column, 0..4),
+    )
+        .prop_map(|(kind, name, splits, key, date, reports_to, columns)| {
+            Item::Table(TableDecl { kind, name, splits, key, date, reports_to, columns, span: Span::default() })
         })
 }
 

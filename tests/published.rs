@@ -252,3 +252,54 @@ payout guarantee = $910 × on_plan
     assert_eq!(line(&out, "OLD", "2024-Q2", "quota"), "40000.00");
     assert_eq!(line(&out, "OLD", "2024-Q3", "guarantee"), "0.00");
 }
+
+#[test]
+fn a_deal_split_60_40_at_10_percent_pays_6000_and_4000() {
+    // Split credit: a deal of 100,000 split 60/40 between two reps, paid at 10%: 6,000
+    // and 4,000. The split is a row of the splits table for each rep; the manager of
+    // both sees the deal once (60,000 + 40,000), not twice.
+    let plan = r#"
+plan "published" {
+    currency USD
+    period   quarter
+    year     2024
+}
+participants roster by participant reports to manager {
+    participant: text
+    role:        text
+    manager:     text?
+}
+events deals by rep on date {
+    id:     text
+    date:   date
+    rep:    text
+    amount: money
+}
+splits deal_splits for deals by id {
+    id:    text
+    rep:   text
+    share: percent
+}
+section reps where role == "rep" {
+    value credit = amount × share
+    value C = sum(credit)
+    payout commission = C × 10%
+}
+section managers where role == "manager" {
+    payout override = sum(C) over all_reports × 1%
+}
+"#;
+    let out = run_inline(
+        plan,
+        &[
+            ("roster", "participant,role,manager\nM,manager,\nA,rep,M\nB,rep,M\n"),
+            ("deals", "id,date,rep,amount\nD1,2024-02-01,A,100000\n"),
+            ("deal_splits", "id,rep,share\nD1,A,60%\nD1,B,40%\n"),
+        ],
+        &[],
+    );
+    assert_eq!(line(&out, "A", "2024-Q1", "commission"), "6000.00");
+    assert_eq!(line(&out, "B", "2024-Q1", "commission"), "4000.00");
+    // (60,000 + 40,000) × 1%: the deal once.
+    assert_eq!(line(&out, "M", "2024-Q1", "override"), "1000.00");
+}

@@ -151,6 +151,7 @@ pub(crate) struct Compiler<'a, 'e> {
     participants: TableSchema,
     events: TableSchema,
     lookups: Vec<TableSchema>,
+    splits: Option<Splits>,
     decls: &'a Declarations<'a>,
     errors: &'e mut Vec<CheckError>,
     params: Vec<Option<Param>>,
@@ -196,6 +197,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
         participants: TableSchema,
         events: TableSchema,
         lookups: Vec<TableSchema>,
+        splits: Option<Splits>,
         decls: &'a Declarations<'a>,
         errors: &'e mut Vec<CheckError>,
     ) -> Self {
@@ -205,6 +207,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             participants,
             events,
             lookups,
+            splits,
             decls,
             errors,
             params: (0..decls.params.len()).map(|_| None).collect(),
@@ -700,6 +703,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             participants: self.participants,
             lookups: self.lookups,
             events: self.events,
+            splits: self.splits,
             params,
             sections: self.sections,
             row_values: self.row_values,
@@ -1056,6 +1060,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
             Some(NameRef::Def(i)) => return self.def_ref(i, name, span, scope),
             None => {}
         }
+        if self.splits.as_ref().is_some_and(|s| s.table.columns[s.share].name == n) {
+            return self.split_share(span, scope);
+        }
         let in_events = self.events.column(n);
         let in_participants = self.participants.column(n);
         match (in_events, in_participants) {
@@ -1100,6 +1107,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     .chain(self.events.columns.iter().map(|c| c.name.as_str()))
                     .chain(self.participants.columns.iter().map(|c| c.name.as_str()))
                     .chain(["quarter", "period_number", "days_in_period"])
+                    .chain(self.splits.iter().map(|s| s.table.columns[s.share].name.as_str()))
                     .collect();
                 let help = did_you_mean(n, candidates.iter().copied()).or_else(|| {
                     self.lookups
@@ -1129,6 +1137,21 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     fn qualified(&mut self, q: &Ident, name: &Ident, span: Span, scope: &mut Scope) -> Option<Typed> {
         let qn = q.as_str();
+        if let Some(splits) = self.splits.as_ref().filter(|s| s.table.name == qn) {
+            if splits.table.columns[splits.share].name == name.as_str() {
+                return self.split_share(span, scope);
+            }
+            let share = &splits.table.columns[splits.share].name;
+            self.errors.push(CheckError::Unknown {
+                what: "column",
+                name: format!("{qn}.{}", name.as_str()),
+                span: name.span.into(),
+                help: Some(format!(
+                    "a formula reads one column of `{qn}`: the share credited, `{qn}.{share}` (or `{share}`)"
+                )),
+            });
+            return None;
+        }
         let (table, id) = if qn == self.events.name {
             (&self.events, TableId::Events)
         } else if qn == self.participants.name {
@@ -1139,6 +1162,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let names: Vec<&str> = std::iter::once(self.events.name.as_str())
                 .chain(std::iter::once(self.participants.name.as_str()))
                 .chain(self.lookups.iter().map(|t| t.name.as_str()))
+                .chain(self.splits.iter().map(|s| s.table.name.as_str()))
                 .collect();
             self.errors.push(CheckError::Unknown {
                 what: "table",
@@ -1162,6 +1186,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
         match id {
             TableId::Events => self.event_column(col, span, scope),
             TableId::Participants => self.attribute(col, span, scope),
+            // INVARIANT: a splits table's name is answered above.
+            TableId::Splits => unreachable!("splits table resolved above"),
             TableId::Lookup(t) => {
                 if scope.max_level == Level::Constant {
                     return self.too_high(span, scope, "a lookup");
@@ -1182,6 +1208,14 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         let ty = self.events.columns[col].ty.value_type();
         Some(Typed { expr: Expr { kind: ExprKind::Column(col), span }, ty: Ty::Known(ty), level: Level::Row })
+    }
+
+    /// The share of the row credited to the participant: a value of each row.
+    fn split_share(&mut self, span: Span, scope: &mut Scope) -> Option<Typed> {
+        if scope.max_level < Level::Row {
+            return self.too_high(span, scope, "an event row's split share");
+        }
+        Some(Typed { expr: Expr { kind: ExprKind::SplitShare, span }, ty: Ty::Known(Type::Ratio), level: Level::Row })
     }
 
     fn attribute(&mut self, col: usize, span: Span, scope: &mut Scope) -> Option<Typed> {

@@ -47,10 +47,10 @@ fn compile(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckErr
     let decls = Declarations::collect(file, &mut errors);
     let settings = settings::read(decls.header, &mut errors);
     let tables = collect_tables(&decls.tables, decls.header.map(|h| h.name.span), &mut errors);
-    let Some((participants, events, lookups)) = tables else {
+    let Some((participants, events, lookups, splits)) = tables else {
         return Err(errors);
     };
-    let mut c = Compiler::new(settings, participants, events, lookups, &decls, &mut errors);
+    let mut c = Compiler::new(settings, participants, events, lookups, splits, &decls, &mut errors);
     c.compile_params(overrides);
     c.compile_sections();
     c.compile_definitions();
@@ -179,11 +179,17 @@ fn collect_tables(
     decls: &[&ast::TableDecl],
     plan_name: Option<Span>,
     errors: &mut Vec<CheckError>,
-) -> Option<(TableSchema, TableSchema, Vec<TableSchema>)> {
-    const KINDS: [(&str, TableKind); 3] =
-        [("participants", TableKind::Participants), ("lookup", TableKind::Lookup), ("events", TableKind::Events)];
+) -> Option<(TableSchema, TableSchema, Vec<TableSchema>, Option<Splits>)> {
+    const KINDS: [(&str, TableKind); 4] = [
+        ("participants", TableKind::Participants),
+        ("lookup", TableKind::Lookup),
+        ("events", TableKind::Events),
+        ("splits", TableKind::Splits),
+    ];
     let mut participants: Option<TableSchema> = None;
     let mut events: Option<TableSchema> = None;
+    // The splits table, with the `for` naming its events table.
+    let mut splits: Option<(TableSchema, &Ident)> = None;
     let mut lookups: Vec<TableSchema> = Vec::new();
     // Kinds of table declared but rejected (already reported): their absence is
     // not reported again.
@@ -212,7 +218,7 @@ fn collect_tables(
                 span: t.kind.span.into(),
                 help: guess
                     .map(|g| format!("did you mean `{g}`?"))
-                    .or_else(|| Some("a table is `participants`, `lookup` or `events`".into())),
+                    .or_else(|| Some("a table is `participants`, `lookup`, `events` or `splits`".into())),
             });
             continue;
         };
@@ -225,6 +231,20 @@ fn collect_tables(
             TableKind::Events => &mut events,
             TableKind::Lookup => {
                 lookups.push(schema);
+                continue;
+            }
+            TableKind::Splits => {
+                match (&splits, &t.splits) {
+                    (Some((first, _)), _) => errors.push(CheckError::invalid(
+                        "a plan has one `splits` table",
+                        t.name.span,
+                        "a second one",
+                        Some(format!("`{}` is already the splits table; one table holds every split", first.name)),
+                    )),
+                    (None, Some(of)) => splits = Some((schema, of)),
+                    // INVARIANT: `table_schema` rejects a splits table without `for`.
+                    (None, None) => {}
+                }
                 continue;
             }
         };
@@ -253,7 +273,152 @@ fn collect_tables(
             help: Some("declare the transactions: `events sales by rep on date { ... }`".into()),
         });
     }
-    Some((participants?, events?, lookups))
+    let (participants, events) = (participants?, events?);
+    let splits = match splits {
+        Some((table, of)) => Some(splits_schema(table, of, &participants, &events, errors)?),
+        None => None,
+    };
+    Some((participants, events, lookups, splits))
+}
+
+/// Checks a splits table against the events table it divides: its key is an
+/// events column too, one column names the participant credited (named like
+/// the events table's participant column) and one `percent` column the share.
+fn splits_schema(
+    table: TableSchema,
+    of: &Ident,
+    participants: &TableSchema,
+    events: &TableSchema,
+    errors: &mut Vec<CheckError>,
+) -> Option<Splits> {
+    if of.node != events.name {
+        errors.push(CheckError::Unknown {
+            what: "events table",
+            name: of.node.clone(),
+            span: of.span.into(),
+            help: Some(format!("the plan's events table is `{}`: write `for {}`", events.name, events.name)),
+        });
+        return None;
+    }
+    let key = &table.columns[table.key];
+    let Some(event_key) = events.column(&key.name) else {
+        errors.push(CheckError::invalid(
+            format!("`{}` is not a column of `{}`", key.name, events.name),
+            key.span,
+            format!("no `{}` in `{}`", key.name, events.name),
+            Some(format!(
+                "a split is found by the events row's `{}`: declare the column in `{}` too, or split by one of its columns",
+                key.name, events.name
+            )),
+        ));
+        return None;
+    };
+    if events.columns[event_key].ty != ColumnType::Text {
+        errors.push(CheckError::invalid(
+            format!("`{}.{}` must be text to find a row's splits", events.name, key.name),
+            key.span,
+            format!("`{}.{}` is {}", events.name, key.name, events.columns[event_key].ty.name()),
+            Some("rows are matched with their splits by id, as text".into()),
+        ));
+        return None;
+    }
+    let who = &events.columns[events.key].name;
+    let participant = table.column(who).filter(|&c| c != table.key);
+    let shares: Vec<usize> = (0..table.columns.len()).filter(|&c| table.columns[c].ty == ColumnType::Percent).collect();
+    let renamed: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| c != table.key && table.columns[c].ty == ColumnType::Text && participant.is_none())
+        .collect();
+    let mut ok = true;
+    match participant {
+        Some(c) if table.columns[c].ty != ColumnType::Text || table.columns[c].optional => {
+            errors.push(CheckError::invalid(
+                format!("`{who}` must be required text: it names the participant credited"),
+                table.columns[c].span,
+                format!("`{who}` is {}", table.columns[c].ty.name()),
+                Some(format!("participant ids are text, as in `{}`", participants.name)),
+            ));
+            ok = false;
+        }
+        Some(_) => {}
+        // One other text column: the participant's, named otherwise.
+        None if renamed.len() == 1 => {
+            let c = renamed[0];
+            errors.push(CheckError::invalid(
+                format!(
+                    "splits table `{}` names the participant credited `{}`, not `{who}`",
+                    table.name, table.columns[c].name
+                ),
+                table.columns[c].span,
+                format!("rename to `{who}`"),
+                Some(format!(
+                    "the participant credited is in the column named like `{}`'s participant column, `{who}`",
+                    events.name
+                )),
+            ));
+            ok = false;
+        }
+        None => {
+            errors.push(CheckError::Missing {
+                message: format!("splits table `{}` has no column `{who}`", table.name),
+                span: Some(table.span.into()),
+                help: Some(format!(
+                    "declare `{who}: text`: each split row names the participant credited, in the column named like `{}`'s participant column",
+                    events.name
+                )),
+            });
+            ok = false;
+        }
+    }
+    let share = match shares[..] {
+        [one] => Some(one),
+        [] => {
+            errors.push(CheckError::Missing {
+                message: format!("splits table `{}` has no `percent` column for the share", table.name),
+                span: Some(table.span.into()),
+                help: Some("declare the share credited to each participant: `share: percent`".into()),
+            });
+            None
+        }
+        [_, second, ..] => {
+            errors.push(CheckError::invalid(
+                format!("splits table `{}` has more than one `percent` column", table.name),
+                table.columns[second].span,
+                "a second share",
+                Some("a split row has one share, its one `percent` column".into()),
+            ));
+            None
+        }
+    };
+    let extra = (0..table.columns.len()).find(|&c| c != table.key && Some(c) != participant && Some(c) != share);
+    // The participant's column under another name is reported above.
+    let extra = extra.filter(|c| !(renamed.len() == 1 && renamed[0] == *c));
+    if let (Some(c), Some(_)) = (extra, share) {
+        errors.push(CheckError::invalid(
+            format!(
+                "splits table `{}` has a column `{}` that says nothing about a split",
+                table.name, table.columns[c].name
+            ),
+            table.columns[c].span,
+            "not the key, the participant or the share",
+            Some(format!(
+                "a splits table has three columns: `{}`, `{who}` and the share; remove `{}`",
+                key.name, table.columns[c].name
+            )),
+        ));
+        ok = false;
+    }
+    let share = share?;
+    let other = [events, participants].into_iter().find(|t| t.column(&table.columns[share].name).is_some());
+    if let Some(other) = other {
+        errors.push(CheckError::invalid(
+            format!("`{}` is a column of both `{}` and `{}`", table.columns[share].name, other.name, table.name),
+            table.columns[share].span,
+            format!("the share would hide `{}.{}`", other.name, table.columns[share].name),
+            Some(format!("rename the share, e.g. `{}_share`", table.name)),
+        ));
+        ok = false;
+    }
+    ok.then(|| Splits { participant: participant.expect("checked above"), share, event_key, table })
 }
 
 fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError>) -> Option<TableSchema> {
@@ -316,6 +481,27 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
             ));
             ok = false;
         }
+    }
+    match (&t.splits, kind) {
+        (None, TableKind::Splits) => {
+            errors.push(CheckError::invalid(
+                "a splits table names the events table it divides",
+                t.name.span,
+                "no `for` table",
+                Some(format!("write `splits {} for <events table> by {}`", t.name.as_str(), t.key.as_str())),
+            ));
+            ok = false;
+        }
+        (Some(f), kind) if kind != TableKind::Splits => {
+            errors.push(CheckError::invalid(
+                "only a splits table names another table with `for`",
+                f.span,
+                "not a splits table",
+                Some(format!("remove `for {}`", f.as_str())),
+            ));
+            ok = false;
+        }
+        _ => {}
     }
     let date = match (&t.date, kind) {
         (Some(d), TableKind::Events) => {

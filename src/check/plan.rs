@@ -30,6 +30,8 @@ pub struct Plan {
     pub participants: TableSchema,
     pub lookups: Vec<TableSchema>,
     pub events: TableSchema,
+    /// The splits table, if the plan credits rows to several participants.
+    pub splits: Option<Splits>,
     pub params: Vec<Param>,
     pub sections: Vec<Section>,
     pub row_values: Vec<RowValue>,
@@ -48,6 +50,8 @@ impl Plan {
             TableId::Participants => &self.participants,
             TableId::Events => &self.events,
             TableId::Lookup(i) => &self.lookups[i],
+            // INVARIANT: `TableId::Splits` is only handed out when the plan has one.
+            TableId::Splits => &self.splits.as_ref().expect("a splits table").table,
         }
     }
 
@@ -55,6 +59,7 @@ impl Plan {
         std::iter::once((TableId::Participants, &self.participants))
             .chain(self.lookups.iter().enumerate().map(|(i, t)| (TableId::Lookup(i), t)))
             .chain(std::iter::once((TableId::Events, &self.events)))
+            .chain(self.splits.iter().map(|s| (TableId::Splits, &s.table)))
     }
 
     pub fn cell_by_name(&self, name: &str) -> Option<CellId> {
@@ -67,6 +72,7 @@ pub enum TableId {
     Participants,
     Events,
     Lookup(usize),
+    Splits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +80,23 @@ pub enum TableKind {
     Participants,
     Lookup,
     Events,
+    /// Shares of event rows credited to several participants.
+    Splits,
+}
+
+/// `splits deal_splits for sales by id { id: text  rep: text  share: percent }`:
+/// an event row whose `id` has rows here is credited to each participant named
+/// there, with that share, instead of to the row's own participant.
+#[derive(Debug, Clone)]
+pub struct Splits {
+    pub table: TableSchema,
+    /// The events column matched with the splits table's key (same name).
+    pub event_key: usize,
+    /// The splits column naming the participant credited (named like the
+    /// events table's participant column).
+    pub participant: usize,
+    /// The splits column holding the share (the one `percent` column).
+    pub share: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -510,6 +533,9 @@ pub enum ExprKind {
     Param(ParamId),
     /// A column of the current event row.
     Column(usize),
+    /// The share of the current event row credited to the participant (100%
+    /// for a row without splits).
+    SplitShare,
     RowValue(RowValueId),
     /// A column of the participant's row in the participants table.
     Attribute(usize),
@@ -595,6 +621,7 @@ impl Expr {
             ExprKind::Const(_)
             | ExprKind::Param(_)
             | ExprKind::Column(_)
+            | ExprKind::SplitShare
             | ExprKind::RowValue(_)
             | ExprKind::Attribute(_)
             | ExprKind::Lookup { .. }
@@ -615,6 +642,10 @@ impl Plan {
         used[self.events.key] = true;
         if let Some(d) = self.events.date {
             used[d] = true;
+        }
+        if let Some(s) = &self.splits {
+            // Each row is looked up in the splits table by this column.
+            used[s.event_key] = true;
         }
         let mut mark = |e: &Expr| {
             if let ExprKind::Column(c) = e.kind {

@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod records;
 mod source;
+mod splits;
 
 pub use cell::date as parse_date;
 pub(crate) use cell::parse as parse_cell;
@@ -18,6 +19,7 @@ pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
 pub use source::Snippet;
 pub(crate) use source::{Line, OpenQuote, QuoteScan};
+pub use splits::{percent, SplitShares};
 
 use crate::check::{Plan, TableSchema};
 use crate::value::{Val, Value};
@@ -83,6 +85,8 @@ pub struct StaticData {
     /// The participants table's row for each participant.
     pub attributes: Vec<Vec<Value>>,
     pub lookups: Vec<Lookup>,
+    /// The splits table, when the plan has one.
+    pub splits: Option<SplitShares>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,7 +141,16 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
             Lookup { rows, by_participant }
         })
         .collect();
-    Ok(StaticData { ids, index, attributes, lookups })
+    let splits = match &plan.splits {
+        Some(schema) => {
+            let find = |id: &str| index.get(id).copied();
+            let read =
+                splits::read(schema, inputs.path(&schema.table), &plan.participants, &plan.events, find, &mut errors);
+            Some(read.ok_or(errors)?)
+        }
+        None => None,
+    };
+    Ok(StaticData { ids, index, attributes, lookups, splits })
 }
 
 type Rows = Vec<(usize, Vec<Value>)>;

@@ -43,6 +43,11 @@ pub trait Env<'a> {
     fn row_value(&self, _id: usize) -> Val<'a> {
         unreachable!("a row value outside a row")
     }
+    /// The share of the row credited to the participant: 100% unless the
+    /// row is split.
+    fn split_share(&self) -> Decimal {
+        Decimal::ONE
+    }
     fn attribute(&self, _col: usize) -> Val<'a> {
         unreachable!("an attribute without a participant")
     }
@@ -73,6 +78,7 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
         ExprKind::Const(v) => v.as_val(),
         ExprKind::Param(id) => env.param(*id),
         ExprKind::Column(c) => env.column(*c),
+        ExprKind::SplitShare => Val::Num(env.split_share()),
         ExprKind::RowValue(r) => env.row_value(*r),
         ExprKind::Attribute(c) => env.attribute(*c),
         ExprKind::Lookup { table, column } => env.lookup(*table, *column).map_err(fail)?,

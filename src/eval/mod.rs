@@ -25,6 +25,7 @@ pub use rows::RowProgram;
 use crate::check::Plan;
 use crate::data::{self, DataError, Inputs, StaticData};
 use crate::value::Val;
+use rust_decimal::Decimal;
 
 /// Why a run produced no result.
 #[derive(Debug)]
@@ -62,12 +63,49 @@ struct Worker<'a> {
 
 impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
-        if let Err(e) = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row) {
-            if self.errors.len() < data::MAX_ERRORS {
-                self.errors.push((line, *e));
+        for (q, share) in self.program.credits(p, row) {
+            if let Err(e) = self.program.push_share(&mut self.accumulators, &mut self.scratch, q, t, row, share) {
+                if self.errors.len() < data::MAX_ERRORS {
+                    self.errors.push((line, *e));
+                }
             }
         }
         Ok(())
+    }
+}
+
+/// Who an event row is credited to: its own participant in full, or, when
+/// the splits table divides it, each participant listed there with its share.
+#[derive(Debug, Clone)]
+pub enum Credits<'s> {
+    Whole(Option<usize>),
+    Split(std::slice::Iter<'s, (usize, Decimal)>),
+}
+
+impl<'s> Credits<'s> {
+    /// The credits of a row of participant `p` with these columns.
+    pub fn of(plan: &Plan, statics: &'s StaticData, p: usize, columns: &[Val<'_>]) -> Self {
+        let split = plan.splits.as_ref().zip(statics.splits.as_ref()).and_then(|(schema, shares)| {
+            match columns[schema.event_key] {
+                Val::Text(id) => shares.credits(id),
+                // INVARIANT: the checker makes the split key a text column, read for every row.
+                _ => None,
+            }
+        });
+        match split {
+            Some(credits) => Credits::Split(credits.iter()),
+            None => Credits::Whole(Some(p)),
+        }
+    }
+}
+
+impl Iterator for Credits<'_> {
+    type Item = (usize, Decimal);
+    fn next(&mut self) -> Option<(usize, Decimal)> {
+        match self {
+            Credits::Whole(p) => p.take().map(|p| (p, Decimal::ONE)),
+            Credits::Split(it) => it.next().copied(),
+        }
     }
 }
 

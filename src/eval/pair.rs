@@ -276,9 +276,13 @@ fn shifted(e: &Expr, params: usize, rows: usize) -> Option<Expr> {
     let kind = match &e.kind {
         K::Param(id) => K::Param(id + params),
         K::RowValue(id) => K::RowValue(id + rows),
-        K::Const(_) | K::Column(_) | K::Attribute(_) | K::Lookup { .. } | K::GroupAggregate(_) | K::PeriodPart(_) => {
-            e.kind.clone()
-        }
+        K::Const(_)
+        | K::Column(_)
+        | K::SplitShare
+        | K::Attribute(_)
+        | K::Lookup { .. }
+        | K::GroupAggregate(_)
+        | K::PeriodPart(_) => e.kind.clone(),
         K::Neg(x) => K::Neg(s(x)?),
         K::Not(x) => K::Not(s(x)?),
         K::Abs(x) => K::Abs(s(x)?),
@@ -413,6 +417,11 @@ fn apart(
     }
     if old_statics.ids != new_statics.ids {
         return Some("the plans have different participants".into());
+    }
+    if old.splits.is_some() || new.splits.is_some() {
+        // A split row feeds several participants, each with its share: each
+        // plan's workers fan it out by its own splits table.
+        return Some("the plans split rows between participants".into());
     }
     None
 }

@@ -42,20 +42,39 @@ impl<'p> RowProgram<'p> {
         t: usize,
         columns: &[Val<'_>],
     ) -> Result<(), Box<EvalError>> {
+        self.push_share(accs, scratch, p, t, columns, Decimal::ONE)
+    }
+
+    /// The participants a row of participant `p` is credited to, each with
+    /// its share: `p` in full, unless the splits table divides the row.
+    pub fn credits<'r>(&'r self, p: usize, columns: &[Val<'_>]) -> super::Credits<'r> {
+        super::Credits::of(self.plan, self.statics, p, columns)
+    }
+
+    /// [`push`](Self::push) for participant `p`'s `share` of a split row.
+    pub fn push_share(
+        &self,
+        accs: &mut Accumulators,
+        scratch: &mut Vec<Val<'static>>,
+        p: usize,
+        t: usize,
+        columns: &[Val<'_>],
+        share: Decimal,
+    ) -> Result<(), Box<EvalError>> {
         let stamp = |name: &str, f: Box<super::expr::Failure>| {
             Box::new(EvalError::new(*f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
         };
         let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
         for rv in &self.plan.row_values {
             let v = if self.applies(rv.section, p) {
-                let env = RowEnv { program: self, p, t, columns, row_values: &row_values };
+                let env = RowEnv { program: self, p, t, columns, row_values: &row_values, share };
                 eval(&rv.expr, &env).map_err(|f| stamp(&rv.name, f))?
             } else {
                 Val::Num(Decimal::ZERO)
             };
             row_values.push(v);
         }
-        let env = RowEnv { program: self, p, t, columns, row_values: &row_values };
+        let env = RowEnv { program: self, p, t, columns, row_values: &row_values, share };
         for (id, acc) in self.plan.accumulators.iter().enumerate() {
             if self.applies(acc.section, p) {
                 accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?;
@@ -73,6 +92,8 @@ struct RowEnv<'a, 'v, 'p> {
     columns: &'a [Val<'a>],
     /// The row values computed so far (each reads only earlier ones).
     row_values: &'v [Val<'a>],
+    /// The share of the row credited to `p`.
+    share: Decimal,
 }
 
 impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
@@ -90,6 +111,9 @@ impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
     }
     fn row_value(&self, id: usize) -> Val<'a> {
         self.row_values[id]
+    }
+    fn split_share(&self) -> Decimal {
+        self.share
     }
     fn attribute(&self, col: usize) -> Val<'a> {
         self.program.statics.attributes[self.p][col].as_val()

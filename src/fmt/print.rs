@@ -329,7 +329,10 @@ impl<'s> Printer<'s> {
 
     fn table(&mut self, t: &TableDecl, indent: usize) {
         self.open(indent, Class::None, self.start(t.span), true);
-        self.put(&format!("{} {} by {}", t.kind.node, t.name.node, t.key.node));
+        match &t.splits {
+            Some(events) => self.put(&format!("{} {} for {} by {}", t.kind.node, t.name.node, events.node, t.key.node)),
+            None => self.put(&format!("{} {} by {}", t.kind.node, t.name.node, t.key.node)),
+        }
         let mut last = t.key.span;
         if let Some(d) = &t.date {
             self.put(&format!(" on {}", d.node));

@@ -653,14 +653,26 @@ impl<'e, 'p> Explainer<'e, 'p> {
     fn listing(&self, t: usize) -> RowListing {
         let plan = self.plan;
         RowListing {
-            columns: plan.events.columns.iter().map(|c| c.name.clone()).collect(),
+            // A split plan shows each row's share after the events columns.
+            columns: plan
+                .events
+                .columns
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(plan.splits.iter().map(|s| s.table.columns[s.share].name.clone()))
+                .collect(),
             values: plan.row_values.iter().map(|r| r.name.clone()).collect(),
             rows: self
                 .rows
                 .in_period(t)
                 .map(|r| ListedRow {
                     line: r.line,
-                    fields: r.fields.clone(),
+                    fields: r
+                        .fields
+                        .iter()
+                        .cloned()
+                        .chain(plan.splits.iter().map(|_| crate::data::percent(r.share.unwrap_or(Decimal::ONE))))
+                        .collect(),
                     values: r
                         .values
                         .iter()
@@ -730,6 +742,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             },
             ExprKind::Param(id) => plan.params[*id].ty,
             ExprKind::Column(c) => plan.events.columns[*c].ty.value_type(),
+            ExprKind::SplitShare => Type::Ratio,
             ExprKind::RowValue(r) => plan.row_values[*r].ty,
             ExprKind::Attribute(c) => plan.participants.columns[*c].ty.value_type(),
             ExprKind::Lookup { table, column } => plan.lookups[*table].columns[*column].ty.value_type(),
@@ -891,7 +904,11 @@ impl<'p> Walk<'_, '_, 'p> {
     /// plain arithmetic flattened.
     fn parts(&mut self, e: &'p Expr) -> Vec<Node> {
         match &e.kind {
-            ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::RowValue(_) | ExprKind::GroupAggregate(_) => vec![],
+            ExprKind::Const(_)
+            | ExprKind::Column(_)
+            | ExprKind::SplitShare
+            | ExprKind::RowValue(_)
+            | ExprKind::GroupAggregate(_) => vec![],
             ExprKind::Neg(a) | ExprKind::Abs(a) | ExprKind::Not(a) => self.parts(a),
             ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 let mut out = self.parts(a);

@@ -49,9 +49,11 @@ pub enum SettingArg {
 /// `events sales by rep on date { ... }`
 #[derive(Clone, Debug, PartialEq)]
 pub struct TableDecl {
-    /// `participants`, `lookup` or `events` (checked later).
+    /// `participants`, `lookup`, `events` or `splits` (checked later).
     pub kind: Ident,
     pub name: Ident,
+    /// The events table a splits table divides (`for sales`).
+    pub splits: Option<Ident>,
     /// The key column (`by ...`): the participant for events and participants, the
     /// lookup key for lookups.
     pub key: Ident,

@@ -196,6 +196,7 @@ impl Builder {
         let mut date = None;
         let mut after_on = false;
         let mut reports_to = None;
+        let mut splits = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::table_kind => kind = Some(ident(p.into_inner().next().unwrap())),
@@ -204,6 +205,7 @@ impl Builder {
                 Rule::ident => idents.push(ident(p)),
                 Rule::column => columns.push(self.column(p)),
                 Rule::reports_to => reports_to = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
+                Rule::splits_for => splits = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 _ => {}
             }
         }
@@ -211,6 +213,7 @@ impl Builder {
         TableDecl {
             kind: kind.expect("table kind"),
             name: idents.next().expect("table name"),
+            splits,
             key: idents.next().expect("table key"),
             date,
             reports_to,

@@ -347,6 +347,7 @@ fn kind_name(k: TableKind) -> &'static str {
         TableKind::Participants => "participants",
         TableKind::Lookup => "lookup",
         TableKind::Events => "events",
+        TableKind::Splits => "splits",
     }
 }
 

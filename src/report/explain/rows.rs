@@ -30,6 +30,8 @@ pub struct EventRow {
     /// For each row aggregate: whether this row went into it (its section
     /// applies and its `where` holds).
     pub counted: Vec<bool>,
+    /// The participant's share of a split row (`None`: not split, 100%).
+    pub share: Option<Decimal>,
 }
 
 /// The participant's rows, in file order.
@@ -101,9 +103,30 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
     let finder = memchr::memmem::Finder::new(id);
     let mut record = csv::ByteRecord::new();
     let csv_error = |e: csv::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
+    // With splits, a row credited to the participant need not hold its id:
+    // every record is looked at.
+    let splits =
+        plan.splits.as_ref().zip(ev.statics.splits.as_ref()).map(|(s, shares)| (scan.positions[s.event_key], shares));
     while let Some(block) = blocks.next(false).map_err(unreadable)? {
         let bytes = &block.bytes[..];
-        if memchr::memchr(b'"', bytes).is_none() {
+        if let Some((split_field, shares)) = splits {
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+            while reader.read_byte_record(&mut record).map_err(csv_error)? {
+                let split = std::str::from_utf8(record.get(split_field).unwrap_or_default())
+                    .ok()
+                    .and_then(|k| shares.credits(k));
+                let share = match split {
+                    Some(credits) => match credits.iter().find(|(q, _)| *q == p) {
+                        Some(&(_, share)) => Some(share),
+                        None => continue,
+                    },
+                    None if record.get(scan.key_field) == Some(id) => None,
+                    None => continue,
+                };
+                let line = block.first_line + record.position().map_or(1, |pos| pos.line() as usize) - 1;
+                scan.row(line, &record, share)?;
+            }
+        } else if memchr::memchr(b'"', bytes).is_none() {
             // No quotes: a line is a record. Parse only lines holding the id.
             let (mut line, mut counted, mut done) = (block.first_line, 0, 0);
             for at in finder.find_iter(bytes) {
@@ -116,7 +139,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
                 (counted, done) = (start, end);
                 let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[start..end]);
                 if reader.read_byte_record(&mut record).map_err(csv_error)? && record.get(scan.key_field) == Some(id) {
-                    scan.row(line, &record)?;
+                    scan.row(line, &record, None)?;
                 }
             }
         } else {
@@ -126,7 +149,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
                     continue;
                 }
                 let line = block.first_line + record.position().map_or(1, |pos| pos.line() as usize) - 1;
-                scan.row(line, &record)?;
+                scan.row(line, &record, None)?;
             }
         }
     }
@@ -161,7 +184,7 @@ struct Scan<'a, 'p> {
 
 impl Scan<'_, '_> {
     /// One row of the participant, at `line` of the file.
-    fn row(&mut self, line: usize, record: &csv::ByteRecord) -> Result<(), RowsError> {
+    fn row(&mut self, line: usize, record: &csv::ByteRecord, share: Option<Decimal>) -> Result<(), RowsError> {
         let (ev, p, shown) = (self.ev, self.p, self.shown);
         let plan = ev.plan;
         let failed = |what: &str, fault: Fault| {
@@ -193,7 +216,14 @@ impl Scan<'_, '_> {
         let mut values = Vec::with_capacity(plan.row_values.len());
         for rv in &plan.row_values {
             if applies(rv.section) {
-                let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values };
+                let env = RowEnv {
+                    ev,
+                    p,
+                    t,
+                    columns: &columns,
+                    row_values: &row_values,
+                    share: share.unwrap_or(Decimal::ONE),
+                };
                 let v = eval(&rv.expr, &env).map_err(|f| failed(&rv.name, f.fault))?;
                 row_values.push(v);
                 values.push(Some(v.to_owned_value()));
@@ -202,7 +232,7 @@ impl Scan<'_, '_> {
                 values.push(None);
             }
         }
-        let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values };
+        let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values, share: share.unwrap_or(Decimal::ONE) };
         let mut counted = Vec::with_capacity(plan.accumulators.len());
         for (i, acc) in plan.accumulators.iter().enumerate() {
             if !applies(acc.section) {
@@ -222,6 +252,7 @@ impl Scan<'_, '_> {
             fields: texts.iter().map(|s| s.to_string()).collect(),
             values,
             counted,
+            share,
         });
         Ok(())
     }
@@ -234,6 +265,8 @@ struct RowEnv<'a, 'v> {
     t: usize,
     columns: &'a [Val<'a>],
     row_values: &'v [Val<'a>],
+    /// The participant's share of the row.
+    share: Decimal,
 }
 
 impl<'a> Env<'a> for RowEnv<'a, '_> {
@@ -251,6 +284,9 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
     }
     fn row_value(&self, id: usize) -> Val<'a> {
         self.row_values[id]
+    }
+    fn split_share(&self) -> Decimal {
+        self.share
     }
     fn attribute(&self, col: usize) -> Val<'a> {
         self.ev.statics.attributes[self.p][col].as_val()
