@@ -224,6 +224,18 @@ impl Accumulators {
         &self.states[self.index(participant, period, acc)]
     }
 
+    /// Adds `x` to sum accumulator `id` of a participant and period: the row
+    /// step of a plain `sum(column)`, one integer addition.
+    #[inline]
+    pub fn add_to_sum(&mut self, id: AccId, participant: usize, period: usize, x: Decimal) -> Result<(), Fault> {
+        let i = self.index(participant, period, id);
+        match &mut self.states[i] {
+            State::Sum(s) => s.add(x),
+            // INVARIANT: the row program takes this path only for `sum` accumulators.
+            other => unreachable!("`add_to_sum` on {other:?}"),
+        }
+    }
+
     /// Adds one row (already evaluated to its arguments) to an accumulator.
     pub fn push<'r, E: Env<'r>>(
         &mut self,

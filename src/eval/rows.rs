@@ -15,12 +15,45 @@ pub struct RowProgram<'p> {
     statics: &'p StaticData,
     /// `members[section][participant]`.
     members: Vec<Vec<bool>>,
+    /// How each accumulator takes a row, in the plan's order.
+    steps: Vec<Step>,
+}
+
+/// How one accumulator takes a row. Most are a plain `sum` of a column or a
+/// row value; those skip the general path (filter, argument expression,
+/// state dispatch) for one addition.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    SumColumn { acc: usize, column: usize },
+    SumRowValue { acc: usize, value: usize },
+    General { acc: usize },
+}
+
+impl Step {
+    fn of(id: usize, acc: &crate::check::Accumulator) -> Step {
+        use crate::check::{AggFunc, ExprKind};
+        if acc.func != AggFunc::Sum || acc.filter.is_some() || acc.having.is_some() {
+            return Step::General { acc: id };
+        }
+        match acc.arg.as_ref().map(|a| &a.kind) {
+            Some(ExprKind::Column(column)) => Step::SumColumn { acc: id, column: *column },
+            Some(ExprKind::RowValue(value)) => Step::SumRowValue { acc: id, value: *value },
+            _ => Step::General { acc: id },
+        }
+    }
+
+    fn acc(self) -> usize {
+        match self {
+            Step::SumColumn { acc, .. } | Step::SumRowValue { acc, .. } | Step::General { acc } => acc,
+        }
+    }
 }
 
 impl<'p> RowProgram<'p> {
     pub fn new(plan: &'p Plan, statics: &'p StaticData) -> Result<Self, Vec<EvalError>> {
         let members = super::cells::section_members(plan, statics)?;
-        Ok(RowProgram { plan, statics, members })
+        let steps = plan.accumulators.iter().enumerate().map(|(id, acc)| Step::of(id, acc)).collect();
+        Ok(RowProgram { plan, statics, members, steps })
     }
 
     pub fn into_members(self) -> Vec<Vec<bool>> {
@@ -75,9 +108,20 @@ impl<'p> RowProgram<'p> {
             row_values.push(v);
         }
         let env = RowEnv { program: self, p, t, columns, row_values: &row_values, share };
-        for (id, acc) in self.plan.accumulators.iter().enumerate() {
-            if self.applies(acc.section, p) {
-                accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?;
+        for &step in &self.steps {
+            let acc = &self.plan.accumulators[step.acc()];
+            if !self.applies(acc.section, p) {
+                continue;
+            }
+            let fail = |fault| stamp("an aggregate", Box::new(super::expr::Failure { fault, span: acc.span }));
+            match step {
+                Step::SumColumn { acc: id, column } => {
+                    accs.add_to_sum(id, p, t, columns[column].num()).map_err(fail)?
+                }
+                Step::SumRowValue { acc: id, value } => {
+                    accs.add_to_sum(id, p, t, row_values[value].num()).map_err(fail)?
+                }
+                Step::General { acc: id } => accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?,
             }
         }
         *scratch = recycle(row_values);
