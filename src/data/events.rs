@@ -9,7 +9,7 @@
 //! overall are always found, whatever the thread count.
 
 use super::cell;
-use super::records::{Record, Records};
+use super::records::{Fields, Record, Records};
 use super::source::find_unclosed_quote;
 use super::{
     cell_error, empty_file, header_positions, io_reason, located, open_table, padded_key, ragged_row, stop,
@@ -182,7 +182,7 @@ impl Context<'_> {
     /// `csv` crate.
     fn parse_text<S: EventSink>(&self, block: &Block, text: &str, sink: &mut S, errors: &mut Vec<(usize, DataError)>) {
         let mut records = Records::new(text);
-        let mut fields: Vec<&str> = Vec::with_capacity(self.width);
+        let mut fields = Fields::new(text);
         let mut spare = Scratch::new(self.plan.events.columns.len());
         while let Some((at, record)) = records.next_record(&mut fields) {
             let line = block.first_line + at.line;
@@ -214,9 +214,9 @@ impl Context<'_> {
     }
 
     /// One record's fields: width, typed cells, participant and period, then the sink.
-    fn process<S: EventSink>(
+    fn process<'r, S: EventSink>(
         &self,
-        fields: &[&str],
+        fields: &impl FieldSource<'r>,
         (line, byte): (usize, usize),
         spare: &mut Scratch,
         sink: &mut S,
@@ -224,8 +224,8 @@ impl Context<'_> {
         report: &dyn Fn(Option<usize>, String, String, Option<String>) -> (usize, DataError),
     ) {
         let schema = &self.plan.events;
-        if fields.len() != self.width {
-            errors.push((line, ragged_row(self.shown, self.path, line, byte, fields.len(), self.width)));
+        if fields.count() != self.width {
+            errors.push((line, ragged_row(self.shown, self.path, line, byte, fields.count(), self.width)));
             return;
         }
         let mut row = recycle(std::mem::take(&mut spare.row));
@@ -240,12 +240,15 @@ impl Context<'_> {
                 continue;
             }
             let field = self.positions[ci];
-            let text = fields[field];
+            let text = fields.field(field);
             let parsed = if ci == date_column {
                 spare.date(text, &self.plan.calendar).map(|(date, t)| {
                     period = t;
                     Val::Date(date)
                 })
+            } else if c.ty == crate::check::ColumnType::Text && !text.is_empty() {
+                // Text needs no parsing: the commonest cell, without a call.
+                Ok(Val::Text(text))
             } else {
                 cell::parse(text, c.ty, c.optional)
             };
@@ -413,6 +416,31 @@ impl Context<'_> {
             });
         };
         Ok((p, t))
+    }
+}
+
+/// A record's fields, however they were split.
+trait FieldSource<'r> {
+    fn count(&self) -> usize;
+    fn field(&self, i: usize) -> &'r str;
+}
+
+impl<'r> FieldSource<'r> for Fields<'r> {
+    fn count(&self) -> usize {
+        Fields::count(self)
+    }
+    #[inline]
+    fn field(&self, i: usize) -> &'r str {
+        self.get(i)
+    }
+}
+
+impl<'r> FieldSource<'r> for Vec<&'r str> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &'r str {
+        self[i]
     }
 }
 

@@ -16,6 +16,39 @@ pub enum Record<'a> {
     Complex(&'a str),
 }
 
+/// The fields of the last plain record: where each ends in the block's text
+/// (offsets are cheaper to record than slices; only the fields a plan reads
+/// are sliced).
+pub struct Fields<'a> {
+    text: &'a str,
+    start: usize,
+    ends: Vec<usize>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Fields { text, start: 0, ends: Vec::new() }
+    }
+
+    pub fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i` (below [`count`](Self::count)).
+    #[inline]
+    pub fn get(&self, i: usize) -> &'a str {
+        let start = if i == 0 { self.start } else { self.ends[i - 1] + 1 };
+        // INVARIANT: fields start after a `,` and end before a `,`, `\r` or `\n`
+        // (all ASCII), or at the block's ends: char boundaries.
+        &self.text[start..self.ends[i]]
+    }
+
+    fn begin(&mut self, start: usize) {
+        self.start = start;
+        self.ends.clear();
+    }
+}
+
 /// Iterates over the records of a block that starts and ends on record
 /// boundaries.
 pub struct Records<'a> {
@@ -45,7 +78,7 @@ impl<'a> Records<'a> {
     /// so a record costs a few operations per word and per field rather than
     /// a branch per byte.
     #[inline]
-    fn next_plain(&mut self, fields: &mut Vec<&'a str>) -> Option<(At, Record<'a>)> {
+    fn next_plain(&mut self, fields: &mut Fields<'a>) -> Option<(At, Record<'a>)> {
         let bytes = self.text.as_bytes();
         loop {
             if self.pos >= bytes.len() {
@@ -53,8 +86,7 @@ impl<'a> Records<'a> {
             }
             let start = self.pos;
             let at = At { line: self.lines, byte: start };
-            fields.clear();
-            let mut field_start = start;
+            fields.begin(start);
             let mut end = None;
             let mut word_start = start;
             'words: while word_start < bytes.len() {
@@ -71,9 +103,7 @@ impl<'a> Records<'a> {
                 while marks != 0 {
                     let i = word_start + (marks.trailing_zeros() / 8) as usize;
                     marks &= marks - 1;
-                    // INVARIANT: `,` and `\n` are ASCII, so `i` is a char boundary.
-                    fields.push(&self.text[field_start..i]);
-                    field_start = i + 1;
+                    fields.ends.push(i);
                     if bytes[i] == b'\n' {
                         end = Some(i);
                         break 'words;
@@ -82,7 +112,7 @@ impl<'a> Records<'a> {
                 word_start += width;
             }
             let end = end.unwrap_or_else(|| {
-                fields.push(&self.text[field_start..]);
+                fields.ends.push(bytes.len());
                 bytes.len()
             });
             self.pos = end + 1;
@@ -97,7 +127,7 @@ impl<'a> Records<'a> {
 
     /// The next record, filling `fields` for a plain one. Empty lines are
     /// skipped, as the `csv` crate does.
-    pub fn next_record(&mut self, fields: &mut Vec<&'a str>) -> Option<(At, Record<'a>)> {
+    pub fn next_record(&mut self, fields: &mut Fields<'a>) -> Option<(At, Record<'a>)> {
         if self.all_plain {
             return self.next_plain(fields);
         }
@@ -110,8 +140,10 @@ impl<'a> Records<'a> {
             let at = At { line: self.lines, byte: start };
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             let mut line = &self.text[start..end];
+            let mut line_end = end;
             if let Some(stripped) = line.strip_suffix('\r') {
                 line = stripped;
+                line_end -= 1;
             }
             if line.is_empty() {
                 self.pos = end + 1;
@@ -137,17 +169,15 @@ impl<'a> Records<'a> {
                 self.pos = record_end + 1;
                 return Some((at, Record::Complex(text)));
             }
-            fields.clear();
+            fields.begin(start);
             // A byte loop: fields are short, and `str::split` pays a search
             // set-up per field.
-            let mut field_start = 0;
             for (i, &b) in line.as_bytes().iter().enumerate() {
                 if b == b',' {
-                    fields.push(&line[field_start..i]);
-                    field_start = i + 1;
+                    fields.ends.push(start + i);
                 }
             }
-            fields.push(&line[field_start..]);
+            fields.ends.push(line_end);
             self.pos = end + 1;
             self.lines += 1;
             return Some((at, Record::Plain));
@@ -171,11 +201,11 @@ mod tests {
     /// Every record as the fields the `csv` crate would read.
     fn split(text: &str) -> Vec<(usize, Vec<String>)> {
         let mut records = Records::new(text);
-        let mut fields = Vec::new();
+        let mut fields = Fields::new(text);
         let mut out = Vec::new();
         while let Some((at, record)) = records.next_record(&mut fields) {
             let row = match record {
-                Record::Plain => fields.iter().map(|f| f.to_string()).collect(),
+                Record::Plain => (0..fields.count()).map(|i| fields.get(i).to_string()).collect(),
                 Record::Complex(t) => {
                     let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(t.as_bytes());
                     r.records().next().unwrap().unwrap().iter().map(str::to_string).collect()

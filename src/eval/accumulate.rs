@@ -143,9 +143,9 @@ impl WideSum {
         let m = if scale == self.scale {
             mantissa
         } else if scale < self.scale {
-            mantissa.checked_mul(10i128.pow(self.scale - scale)).ok_or(Fault::Overflow)?
+            mantissa.checked_mul(pow10(self.scale - scale)).ok_or(Fault::Overflow)?
         } else {
-            self.mantissa = self.mantissa.checked_mul(10i128.pow(scale - self.scale)).ok_or(Fault::Overflow)?;
+            self.mantissa = self.mantissa.checked_mul(pow10(scale - self.scale)).ok_or(Fault::Overflow)?;
             self.scale = scale;
             mantissa
         };
@@ -160,6 +160,21 @@ impl WideSum {
     pub fn value(&self) -> Result<Decimal, Fault> {
         Decimal::try_from_i128_with_scale(self.mantissa, self.scale).map_err(|_| Fault::Overflow)
     }
+}
+
+/// `10^n` for a difference of two decimal scales (each at most 28).
+#[inline]
+fn pow10(n: u32) -> i128 {
+    const POWERS: [i128; 29] = {
+        let mut p = [1i128; 29];
+        let mut i = 1;
+        while i < 29 {
+            p[i] = p[i - 1] * 10;
+            i += 1;
+        }
+        p
+    };
+    POWERS[n as usize]
 }
 
 fn opt(a: Option<Decimal>, b: Option<Decimal>, f: fn(Decimal, Decimal) -> Decimal) -> Option<Decimal> {
