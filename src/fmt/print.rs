@@ -622,6 +622,11 @@ impl<'s> Printer<'s> {
             }
             ExprKind::Call(c) => self.call(c),
             ExprKind::Tiers(t) => self.tiers(t, e.span),
+            ExprKind::At { value, date } => {
+                self.expr(value);
+                self.put(" at ");
+                self.expr(date);
+            }
         }
     }
 
