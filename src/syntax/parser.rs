@@ -533,7 +533,9 @@ fn convert_error(source: &str, err: pest::error::Error<Rule>) -> SyntaxError {
             // parts of rules, which the rules describe better.
             let text = t.to_string();
             let range = text.chars().count() == 4 && text.chars().skip(1).take(2).all(|c| c == '.');
-            if text != "BUILTIN_RULE" && !range {
+            // `at` may follow any name (`rate_paid at original_date`) but is
+            // rare: offering it after every name would be noise.
+            if text != "BUILTIN_RULE" && !range && text != "at" {
                 from_tokens.token(&text);
             }
         }

@@ -298,7 +298,7 @@ fn view(node: &Node) -> View {
                     .map(|p| vec![p.period.clone(), p.amount.text(), shown(&p.value), shown(&p.product)])
                     .collect();
                 body.push(Block::Table(Table {
-                    header: vec![format!("{date} in"), "rows' amount".into(), of.clone(), "amount × value".into()],
+                    header: vec![format!("{date} in"), "rows' amount".into(), of.clone(), format!("amount × {of}")],
                     rows,
                     right: vec![false, true, true, true],
                 }));
