@@ -130,7 +130,12 @@ fn is_atom(e: &Expr) -> bool {
 fn bare_bound(e: &Expr) -> bool {
     !matches!(
         e.kind,
-        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Call(_) | ExprKind::Tiers(_)
+        ExprKind::Unary { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::If { .. }
+            | ExprKind::Call(_)
+            | ExprKind::Tiers(_)
+            | ExprKind::At { .. }
     )
 }
 
