@@ -1741,7 +1741,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
     /// the rows, so it streams: the rows' amounts are summed per original
     /// period, and each sum is multiplied by that period's value afterwards.
     fn at_sum(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
-        let example = "e.g. `sum(refund × rate_paid at original_date)`: each row's amount at the rate of its original period";
+        let example =
+            "e.g. `sum(refund × rate_paid at original_date)`: each row's amount at the rate of its original period";
         if call.func.as_str() != "sum" || call.distinct.is_some() || call.having.is_some() {
             self.errors.push(CheckError::invalid(
                 format!("`at` goes with `sum` only, not `{}`", call.func.as_str()),
@@ -2347,7 +2348,9 @@ fn contains_at(e: &ast::Expr) -> bool {
         K::Tiers(t) => {
             contains_at(&t.base)
                 || t.of.as_deref().is_some_and(contains_at)
-                || t.bands.iter().any(|b| contains_at(&b.from) || b.to.as_ref().is_some_and(contains_at) || contains_at(&b.pays))
+                || t.bands
+                    .iter()
+                    .any(|b| contains_at(&b.from) || b.to.as_ref().is_some_and(contains_at) || contains_at(&b.pays))
         }
         K::Number(_) | K::Percent(_) | K::Money { .. } | K::Text(_) | K::Bool(_) | K::Date(_) | K::Name { .. } => false,
     }
