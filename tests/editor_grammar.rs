@@ -196,3 +196,11 @@ fn a_splits_table_is_a_declaration() {
     assert_eq!(scope_of(&tokens, "for"), "keyword.other.comp");
     assert_eq!(scope_of(&tokens, "percent"), "support.type.column.comp");
 }
+
+#[test]
+fn a_clawback_reads_at_a_date() {
+    let text = std::fs::read_to_string(common::root().join("rules/examples/clawback.comp")).unwrap();
+    let tokens = assert_covered(&text, "rules/examples/clawback.comp");
+    assert_eq!(scope_of(&tokens, "at"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "days_between"), "support.function.comp");
+}

@@ -560,3 +560,35 @@ fn listed_rows_show_each_participants_split_share() {
     assert!(row.contains("25%") && row.contains("7,500.00"), "{row}");
     assert!(r3.contains("commission = 750.00"), "{r3}");
 }
+
+/// A clawback line shows each original period, the rows' amount dated in it
+/// and the rate read there: Q3 takes back 10,000 at Q1's 6% and 10,000 at
+/// Q2's 5% (rules/examples/clawback.tests works them by hand).
+#[test]
+fn a_clawback_shows_the_rate_read_in_each_original_period() {
+    let args = [
+        "explain",
+        "rules/examples/clawback.comp",
+        "--data",
+        "rules/examples/data/clawback",
+        "--participant",
+        "R1",
+        "--period",
+        "Q3",
+        "--line",
+        "clawback",
+    ];
+    let text = ok(&args);
+    assert!(text.contains("clawback = -1,100.00"), "{text}");
+    assert!(text.contains("summed by the period of each row's deal_date"), "{text}");
+    let row = |period: &str| {
+        text.lines().find(|l| l.contains(period)).unwrap_or_else(|| panic!("no {period} row:\n{text}")).to_string()
+    };
+    let (q1, q2) = (row("2024-Q1"), row("2024-Q2"));
+    assert!(q1.contains("10,000.00") && q1.contains("6%") && q1.contains("600.00"), "{q1}");
+    assert!(q2.contains("10,000.00") && q2.contains("5%") && q2.contains("500.00"), "{q2}");
+    // The row outside the 180-day window is not counted.
+    assert!(text.contains("2 rows in this period"), "{text}");
+    let json = ok(&[&args[..], &["--format", "json"]].concat());
+    assert!(json.contains("\"kind\":\"at\"") || json.contains("\"kind\": \"at\""), "{json}");
+}

@@ -366,6 +366,11 @@ fn expr() -> impl Strategy<Value = Expr> {
                         .map(|(from, to, pays)| Band { from, to, pays, span: Span::default() })
                         .collect(),
                 })),
+            // `rate_paid at original_date`
+            (name(), name()).prop_map(|(value, date)| ExprKind::At {
+                value: Box::new(expr_of(ExprKind::Name { qualifier: None, name: value })),
+                date: Box::new(expr_of(ExprKind::Name { qualifier: None, name: date })),
+            }),
         ]
         .prop_map(expr_of)
     })

@@ -303,3 +303,43 @@ section managers where role == "manager" {
     // (60,000 + 40,000) × 1%: the deal once.
     assert_eq!(line(&out, "M", "2024-Q1", "override"), "1000.00");
 }
+
+#[test]
+fn a_50_percent_clawback_of_a_10000_commission_posts_minus_5000_in_the_clawback_period() {
+    // docs.core8.co, "Commission plan patterns: clawbacks and early exit": earned commission
+    // $10,000; early termination triggers a 50% clawback: an adjustment of −5,000 in the
+    // clawback period. Here a $100,000 deal closed in Q1 at 10% earns the 10,000; terminated
+    // early in Q3, half of it is taken back at the rate paid on it, in Q3. Q1 stays as paid.
+    let plan = r#"
+plan "published" {
+    currency USD
+    period   quarter
+    year     2024
+}
+participants roster by participant {
+    participant: text
+}
+events deals by rep on date {
+    date:      date
+    rep:       text
+    kind:      text
+    amount:    money
+    deal_date: date
+}
+value  sold       = sum(amount where kind == "sale")
+payout commission = sold × 10%
+value  rate_paid  = if sold == 0 then 0% else commission / sold
+payout clawback   = -sum(amount × rate_paid at deal_date where kind == "early_exit") × 50%
+"#;
+    let out = run_inline(
+        plan,
+        &[
+            ("roster", "participant\nR\n"),
+            ("deals", "date,rep,kind,amount,deal_date\n2024-02-15,R,sale,100000,2024-02-15\n2024-08-01,R,early_exit,100000,2024-02-15\n"),
+        ],
+        &[],
+    );
+    assert_eq!(line(&out, "R", "2024-Q1", "commission"), "10000.00");
+    assert_eq!(line(&out, "R", "2024-Q1", "clawback"), "0.00");
+    assert_eq!(line(&out, "R", "2024-Q3", "clawback"), "-5000.00");
+}

@@ -128,13 +128,15 @@ enum Via {
     Name(Span),
     /// `prev(x)` without a default, which needs `x`'s type.
     Prev(Span),
+    /// `x at date` inside `sum`, which reads `x` in this period or earlier ones.
+    At(Span),
 }
 
 impl Via {
     fn span(self) -> Option<Span> {
         match self {
             Via::Start => None,
-            Via::Name(s) | Via::Prev(s) => Some(s),
+            Via::Name(s) | Via::Prev(s) | Via::At(s) => Some(s),
         }
     }
 }
@@ -188,8 +190,22 @@ pub(crate) fn deeper<R>(f: impl FnOnce() -> R) -> R {
 }
 
 const SCOPE_WORDS: [&str; 5] = ["all", "year", "ytd", "reports", "all_reports"];
-const FUNCTIONS: [&str; 13] =
-    ["sum", "count", "min", "max", "avg", "rank", "share", "round", "abs", "clamp", "prev", "days_active", "average"];
+const FUNCTIONS: [&str; 14] = [
+    "sum",
+    "count",
+    "min",
+    "max",
+    "avg",
+    "rank",
+    "share",
+    "round",
+    "abs",
+    "clamp",
+    "prev",
+    "days_active",
+    "days_between",
+    "average",
+];
 
 impl<'a, 'e> Compiler<'a, 'e> {
     pub fn new(
@@ -747,6 +763,17 @@ impl<'a, 'e> Compiler<'a, 'e> {
             K::Bool(b) => mk(ExprKind::Const(Value::Bool(*b)), Ty::Known(Type::Bool), Level::Constant),
             K::Date(d) => mk(ExprKind::Const(Value::Date(*d)), Ty::Known(Type::Date), Level::Constant),
             K::Name { qualifier, name } => self.name(qualifier.as_ref(), name, span, scope),
+            K::At { .. } => {
+                // Reached only outside the linear form `sum(x × cell at date)`,
+                // which `at_sum` takes apart before compiling.
+                self.errors.push(CheckError::invalid(
+                    "`at` reads a value in another period only inside `sum(...)`",
+                    span,
+                    "not a factor of a `sum`'s argument",
+                    Some("e.g. `sum(refund × rate_paid at original_date)`: each row's amount at the rate of its original period".into()),
+                ));
+                None
+            }
             K::Unary { op, operand } => {
                 let t = self.expr(operand, scope)?;
                 match op {
@@ -1305,6 +1332,25 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 let kind = ExprKind::DaysActive(Box::new(from.expr), Box::new(to.expr));
                 Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
             }
+            "days_between" if !aggregate_form => {
+                self.arity(call, 2, 2)?;
+                let from = self.expr(&call.args[0], scope)?;
+                let to = self.expr(&call.args[1], scope)?;
+                for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
+                    if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
+                        self.errors.push(CheckError::type_error(
+                            format!("`days_between` takes dates, not {}", t.ty.describe()),
+                            a.span,
+                            format!("this is {}", t.ty.describe()),
+                            Some("e.g. `days_between(original_date, date) <= 180`: the days from the first to the second".into()),
+                        ));
+                        return None;
+                    }
+                }
+                let level = self.join(&from, &to, call.args[0].span, call.args[1].span)?;
+                let kind = ExprKind::DaysBetween(Box::new(from.expr), Box::new(to.expr));
+                Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
+            }
             "abs" | "round" | "clamp" | "prev" => {
                 if aggregate_form {
                     self.errors.push(CheckError::invalid(
@@ -1336,7 +1382,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     name: f.to_string(),
                     span: call.func.span.into(),
                     help: did_you_mean(f, FUNCTIONS)
-                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..12])))),
+                        .or_else(|| Some(format!("the functions are {}", settings::list(&FUNCTIONS[..13])))),
                 });
                 None
             }
@@ -1506,6 +1552,9 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let _ = having;
             return self.group_aggregate(call, span, scope);
         }
+        if call.args.first().is_some_and(contains_at) {
+            return self.at_sum(call, span, scope);
+        }
         // Decide by the argument's level: compile it in an open scope first.
         let mut probe = Scope::new(Home::Open, Level::Cell, scope.context);
         probe.dep_kind = scope.dep_kind;
@@ -1640,6 +1689,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                     section: home,
                     ty: ty.concrete(),
                     span,
+                    at: None,
                 });
                 self.accumulators.len() - 1
             }
@@ -1684,6 +1734,176 @@ impl<'a, 'e> Compiler<'a, 'e> {
             }
         };
         Some(Typed { expr: Expr { kind: ExprKind::Aggregate { acc, scope: agg_scope }, span }, ty, level: Level::Cell })
+    }
+
+    /// `sum(refund × rate_paid at original_date where ...)`: each row's amount
+    /// times `rate_paid` in the period of the row's `original_date`. Linear in
+    /// the rows, so it streams: the rows' amounts are summed per original
+    /// period, and each sum is multiplied by that period's value afterwards.
+    fn at_sum(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
+        let example =
+            "e.g. `sum(refund × rate_paid at original_date)`: each row's amount at the rate of its original period";
+        if call.func.as_str() != "sum" || call.distinct.is_some() || call.having.is_some() {
+            self.errors.push(CheckError::invalid(
+                format!("`at` goes with `sum` only, not `{}`", call.func.as_str()),
+                span,
+                "reads a value in another period",
+                Some(example.into()),
+            ));
+            return None;
+        }
+        if let Some(over) = &call.over {
+            self.errors.push(CheckError::invalid(
+                format!("a `sum` with `at` cannot be taken `over {}`", over.as_str()),
+                over.span,
+                "the rows' own periods already decide what is read",
+                Some("name the per-period value first, then e.g. `sum(clawback) over year`".into()),
+            ));
+            return None;
+        }
+        let arg = &call.args[0];
+        let (row, at) = match split_at(arg) {
+            Ok(parts) => parts,
+            Err(bad) => {
+                self.errors.push(CheckError::invalid(
+                    "`sum` takes `at` only as a factor of its argument",
+                    bad,
+                    "not a product with one `at`",
+                    Some(format!("write the row amount times the value read: {example}")),
+                ));
+                return None;
+            }
+        };
+        let ast::ExprKind::At { value, date } = &at.kind else { unreachable!("split_at returns an `at`") };
+        let home = match scope.home {
+            Home::Section(s) => Some(s),
+            _ => None,
+        };
+        let mut row_scope = Scope::new(scope.home, Level::Row, "a row formula");
+        let row_t = match &row {
+            Some(r) => {
+                let t = self.expr(r, &mut row_scope)?;
+                self.per_row(&t, r.span, "`sum`'s argument")?;
+                if !t.ty.numeric() {
+                    self.errors.push(CheckError::type_error(
+                        format!("`sum` needs numbers, not {}", t.ty.describe()),
+                        r.span,
+                        format!("this is {}", t.ty.describe()),
+                        None,
+                    ));
+                    return None;
+                }
+                t
+            }
+            // `sum(rate_paid at original_date)`: each row counts once.
+            None => Typed {
+                expr: Expr { kind: ExprKind::Const(Value::Num(Decimal::ONE)), span: at.span },
+                ty: Ty::Known(Type::Number),
+                level: Level::Constant,
+            },
+        };
+        let column = self.at_date(date, &mut row_scope)?;
+        let (cell, cell_ty) = self.at_value(value, scope)?;
+        let filter = match &call.filter {
+            Some(fe) => {
+                let t = self.expr(fe, &mut row_scope)?;
+                self.per_row(&t, fe.span, "a `where` condition")?;
+                self.expect_bool(&t, fe.span, "a `where` condition");
+                Some(t.expr)
+            }
+            None => None,
+        };
+        // The unit of one row's term: the row amount times the value read.
+        let row_ty = row_t.ty;
+        let row_expr = row_t.expr.clone();
+        let read = Typed { expr: Expr { kind: ExprKind::Cell(cell), span: at.span }, ty: cell_ty, level: Level::Row };
+        let row_span = row.as_ref().map_or(at.span, |r| r.span);
+        let ty = self.binary(BinaryOp::Mul, row_t, read, arg.span, row_span, at.span, Level::Row)?.ty;
+        let key = (call.clone(), home);
+        let acc = match self.acc_keys.get(&key).copied() {
+            Some(i) => i,
+            None => {
+                self.acc_keys.insert(key, self.accumulators.len());
+                self.accumulators.push(Accumulator {
+                    func: AggFunc::SumByPeriod,
+                    arg: Some(row_expr),
+                    filter,
+                    having: None,
+                    section: home,
+                    ty: match row_ty {
+                        Ty::Known(t) => t,
+                        _ => Type::Number,
+                    },
+                    span,
+                    at: Some(AtColumn { column, span: date.span }),
+                });
+                self.accumulators.len() - 1
+            }
+        };
+        let kind = ExprKind::SumAt { acc, cell, ty: ty.concrete() };
+        Some(Typed { expr: Expr { kind, span }, ty, level: Level::Cell })
+    }
+
+    /// The date of `x at date`: a date column of the events table.
+    fn at_date(&mut self, date: &ast::Expr, row_scope: &mut Scope) -> Option<usize> {
+        let t = self.expr(date, row_scope)?;
+        if let (ExprKind::Column(c), Ty::Known(Type::Date)) = (&t.expr.kind, t.ty) {
+            return Some(*c);
+        }
+        let dates: Vec<&str> =
+            self.events.columns.iter().filter(|c| c.ty == ColumnType::Date).map(|c| c.name.as_str()).collect();
+        self.errors.push(CheckError::type_error(
+            format!("`at` needs a date column of `{}`", self.events.name),
+            date.span,
+            if t.level == Level::Row && matches!(t.expr.kind, ExprKind::Column(_)) {
+                format!("this column is {}", t.ty.describe())
+            } else {
+                format!("this is {}, not a column of each row", t.ty.describe())
+            },
+            Some(format!(
+                "the value is read in the period containing each row's date; the date columns of `{}` are {}",
+                self.events.name,
+                settings::list(&dates)
+            )),
+        ));
+        None
+    }
+
+    /// The value of `x at date`: a definition per participant and period.
+    fn at_value(&mut self, value: &ast::Expr, scope: &mut Scope) -> Option<(CellId, Ty)> {
+        let target = match &value.kind {
+            ast::ExprKind::Name { qualifier: None, name } => match self.decls.names.get(name.as_str()) {
+                Some(NameRef::Def(i)) => Some((*i, name)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((i, name)) = target else {
+            self.errors.push(CheckError::invalid(
+                "`at` reads a `value`, `payout` or `info` in another period",
+                value.span,
+                "not the name of a definition",
+                Some("e.g. `value rate_paid = commission / C`, then `sum(refund × rate_paid at original_date)`".into()),
+            ));
+            return None;
+        };
+        let (_, section) = self.decls.defs[i];
+        self.check_visible(section, name, scope)?;
+        let (ty, level) = self.resolve_def(i, Via::At(value.span))?;
+        if level == Level::Row {
+            self.errors.push(CheckError::Level {
+                message: format!("`{}` is a value of each row", name.as_str()),
+                span: value.span.into(),
+                label: "a value of each row".into(),
+                help: Some(
+                    "`at` reads a value per participant and period, e.g. `value rate_paid = commission / C`".into(),
+                ),
+            });
+            return None;
+        }
+        // Read in this period or earlier ones: ordered like a same-period use.
+        scope.deps.push((i, scope.dep_kind));
+        Some((i, ty))
     }
 
     /// An aggregate inside `having`: one per distinct key.
@@ -2110,6 +2330,75 @@ impl<'a, 'e> Compiler<'a, 'e> {
     }
 }
 
+/// Whether `e` holds an `x at date`.
+fn contains_at(e: &ast::Expr) -> bool {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::At { .. } => true,
+        K::Unary { operand, .. } => contains_at(operand),
+        K::Binary { lhs, rhs, .. } => contains_at(lhs) || contains_at(rhs),
+        K::If { cond, then, otherwise } => {
+            contains_at(cond) || contains_at(then) || otherwise.as_deref().is_some_and(contains_at)
+        }
+        K::Call(c) => {
+            c.args.iter().any(contains_at)
+                || c.filter.as_deref().is_some_and(contains_at)
+                || c.having.as_deref().is_some_and(contains_at)
+        }
+        K::Tiers(t) => {
+            contains_at(&t.base)
+                || t.of.as_deref().is_some_and(contains_at)
+                || t.bands
+                    .iter()
+                    .any(|b| contains_at(&b.from) || b.to.as_ref().is_some_and(contains_at) || contains_at(&b.pays))
+        }
+        K::Number(_) | K::Percent(_) | K::Money { .. } | K::Text(_) | K::Bool(_) | K::Date(_) | K::Name { .. } => false,
+    }
+}
+
+/// Takes `sum`'s argument apart into the row amount and the one `x at date`
+/// it is multiplied by: `refund × rate_paid at original_date`, also negated or
+/// divided by a row value (`-(refund × r at d) / 2`). The amount is `None` for
+/// a bare `x at date`. Anything else (a sum, an `if`, two `at`s) is not linear
+/// in the value read: its span is the error.
+fn split_at(e: &ast::Expr) -> Result<(Option<ast::Expr>, &ast::Expr), Span> {
+    use ast::ExprKind as K;
+    let one = |span: Span| ast::Expr { kind: K::Number(Decimal::ONE), span };
+    let combine = |op: BinaryOp, row: Option<ast::Expr>, other: &ast::Expr, at_left: bool| {
+        let (lhs, rhs) = match (row, at_left) {
+            (None, true) if op == BinaryOp::Mul => return other.clone(),
+            (None, false) => return other.clone(),
+            (row, true) => (row.unwrap_or_else(|| one(e.span)), other.clone()),
+            (Some(row), false) => (other.clone(), row),
+        };
+        ast::Expr { span: lhs.span.to(rhs.span), kind: K::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) } }
+    };
+    match &e.kind {
+        K::At { .. } => Ok((None, e)),
+        K::Binary { op: BinaryOp::Mul, lhs, rhs } => match (contains_at(lhs), contains_at(rhs)) {
+            (true, false) => {
+                let (row, at) = split_at(lhs)?;
+                Ok((Some(combine(BinaryOp::Mul, row, rhs, true)), at))
+            }
+            (false, true) => {
+                let (row, at) = split_at(rhs)?;
+                Ok((Some(combine(BinaryOp::Mul, row, lhs, false)), at))
+            }
+            _ => Err(e.span),
+        },
+        K::Binary { op: BinaryOp::Div, lhs, rhs } if contains_at(lhs) && !contains_at(rhs) => {
+            let (row, at) = split_at(lhs)?;
+            Ok((Some(combine(BinaryOp::Div, row, rhs, true)), at))
+        }
+        K::Unary { op: UnaryOp::Neg, operand } => {
+            let (row, at) = split_at(operand)?;
+            let row = row.unwrap_or_else(|| one(operand.span));
+            Ok((Some(ast::Expr { kind: K::Unary { op: UnaryOp::Neg, operand: Box::new(row) }, span: e.span }), at))
+        }
+        _ => Err(e.span),
+    }
+}
+
 /// `prev(r, ...)` of a row value `r`: there is no previous period of a row.
 fn prev_of_row(span: Span) -> CheckError {
     CheckError::Level {
@@ -2157,6 +2446,18 @@ fn cycle_error<'n>(
         );
     }
     let names: Vec<&str> = members.iter().map(|j| name(*j).as_str()).collect();
+    if let Some(k) = edges.iter().position(|e| matches!(e, Via::At(_))) {
+        // A clawback reads the rate at each row's original date, which may be
+        // in the same period: the rate cannot come from the clawback.
+        let target = name(members[(k + 1) % members.len()]).as_str();
+        let user = name(members[k]).as_str();
+        let refs: Vec<Span> = members.iter().zip(&edges).map(|(j, e)| e.span().unwrap_or(name(*j).span)).collect();
+        let help = format!(
+            "`{user}` reads `{target}` in each row's original period, which can be this period: \
+             compute `{target}` from what was paid before `{user}`, not from `{user}`"
+        );
+        return super::errors::cycle(&names, &refs, help);
+    }
     // Every member after the first was reached through a reference (never
     // `Start`; the name is labelled if it were).
     let refs: Vec<Span> = members.iter().zip(&edges).map(|(j, e)| e.span().unwrap_or(name(*j).span)).collect();

@@ -357,6 +357,16 @@ pub struct Accumulator {
     pub section: Option<SectionId>,
     pub ty: Type,
     pub span: Span,
+    /// For [`AggFunc::SumByPeriod`]: the date column whose period keys each
+    /// row's sum (`rate_paid at original_date`).
+    pub at: Option<AtColumn>,
+}
+
+/// The date column of `CELL at COLUMN`, and where `at ...` is written.
+#[derive(Debug, Clone, Copy)]
+pub struct AtColumn {
+    pub column: usize,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -374,6 +384,10 @@ pub enum AggFunc {
     Max,
     Avg,
     CountDistinct,
+    /// `sum(refund × rate_paid at original_date)`: one running sum per period
+    /// of the row's `at` date (the original period), multiplied by the value
+    /// read in that period once values are computed.
+    SumByPeriod,
 }
 
 impl AggFunc {
@@ -385,6 +399,7 @@ impl AggFunc {
             AggFunc::Max => "max",
             AggFunc::Avg => "avg",
             AggFunc::CountDistinct => "count distinct",
+            AggFunc::SumByPeriod => "sum",
         }
     }
 }
@@ -576,6 +591,17 @@ pub enum ExprKind {
     /// `days_active(from, to)`: the days of the current period from `from` to
     /// `to`, both included (proration).
     DaysActive(Box<Expr>, Box<Expr>),
+    /// `days_between(from, to)`: the days from `from` to `to` (negative when
+    /// `to` is earlier): a clawback's window.
+    DaysBetween(Box<Expr>, Box<Expr>),
+    /// `sum(x × cell at date)`: Σ over the original periods `o` of the
+    /// accumulator's sum of `x` for rows dated (`at`) in `o`, × `cell` in `o`.
+    SumAt {
+        acc: AccId,
+        cell: CellId,
+        /// The unit of the result: the rows' amount × the value read.
+        ty: Type,
+    },
     Round {
         value: Box<Expr>,
         rounding: Rounding,
@@ -590,7 +616,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Prev { default, .. } => default.walk(f),
             ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Abs(x) => x.walk(f),
-            ExprKind::DaysActive(a, b) => {
+            ExprKind::DaysActive(a, b) | ExprKind::DaysBetween(a, b) => {
                 a.walk(f);
                 b.walk(f);
             }
@@ -627,6 +653,7 @@ impl Expr {
             | ExprKind::Lookup { .. }
             | ExprKind::Cell(_)
             | ExprKind::Aggregate { .. }
+            | ExprKind::SumAt { .. }
             | ExprKind::GroupAggregate(_)
             | ExprKind::Across(_)
             | ExprKind::PeriodPart(_) => {}
@@ -646,6 +673,10 @@ impl Plan {
         if let Some(s) = &self.splits {
             // Each row is looked up in the splits table by this column.
             used[s.event_key] = true;
+        }
+        // The original date of `rate_paid at original_date` keys its sums.
+        for at in self.accumulators.iter().filter_map(|a| a.at) {
+            used[at.column] = true;
         }
         let mut mark = |e: &Expr| {
             if let ExprKind::Column(c) = e.kind {

@@ -21,6 +21,9 @@ pub enum State {
     Avg(WideSum, u64),
     /// Distinct keys, each with the state of its `having` aggregates.
     Distinct(HashMap<Value, Vec<State>>),
+    /// One sum per original period (`rate_paid at original_date`), grown to
+    /// the latest original period seen.
+    ByPeriod(Vec<WideSum>),
 }
 
 impl State {
@@ -32,6 +35,7 @@ impl State {
             AggFunc::Max => State::Max(None),
             AggFunc::Avg => State::Avg(WideSum::default(), 0),
             AggFunc::CountDistinct => State::Distinct(HashMap::new()),
+            AggFunc::SumByPeriod => State::ByPeriod(Vec::new()),
         }
     }
 
@@ -52,6 +56,7 @@ impl State {
                 *n += 1;
             }
             State::Distinct(_) => unreachable!("distinct keys are added with their group"),
+            State::ByPeriod(_) => unreachable!("sums by period are added with their period"),
         }
         Ok(())
     }
@@ -79,6 +84,14 @@ impl State {
                             a.insert(k.clone(), group.clone());
                         }
                     }
+                }
+            }
+            (State::ByPeriod(a), State::ByPeriod(b)) => {
+                if a.len() < b.len() {
+                    a.resize(b.len(), WideSum::default());
+                }
+                for (x, y) in a.iter_mut().zip(b) {
+                    x.merge(y)?;
                 }
             }
             (a, b) => unreachable!("merging different states {a:?} and {b:?}"),
@@ -119,6 +132,14 @@ impl State {
                     Decimal::from(n)
                 }
             },
+            // Alone, the rows' total; `Accumulators::by_period` gives each period's.
+            State::ByPeriod(sums) => {
+                let mut total = WideSum::default();
+                for x in sums {
+                    total.merge(x).map_err(fail)?;
+                }
+                total.value().map_err(fail)?
+            }
         })
     }
 }
@@ -291,9 +312,36 @@ impl Accumulators {
                     }
                 }
             }
+            State::ByPeriod(sums) => {
+                // INVARIANT: the checker gives a `SumByPeriod` its date column.
+                let at = acc.at.expect("a sum by period has its date");
+                let at_fail = |fault| Box::new(Failure { fault, span: at.span });
+                let date = match env.column(at.column) {
+                    Val::Date(d) => d,
+                    other => unreachable!("`at` of {other:?}"),
+                };
+                let o = match env.period_of(date) {
+                    Some(o) if o <= period => o,
+                    Some(_) => return Err(at_fail(Fault::AtDate { date, later: true })),
+                    None => return Err(at_fail(Fault::AtDate { date, later: false })),
+                };
+                if sums.len() <= o {
+                    sums.resize(o + 1, WideSum::default());
+                }
+                sums[o].add(arg.map_or(Decimal::ZERO, Val::num)).map_err(fail)?;
+            }
             state => state.add(arg).map_err(fail)?,
         }
         Ok(())
+    }
+
+    /// A [`AggFunc::SumByPeriod`] accumulator's sums for a participant and
+    /// period, by original period (missing periods are zero).
+    pub fn by_period(&self, participant: usize, period: usize, acc: AccId) -> Result<Vec<Decimal>, Fault> {
+        match self.state(participant, period, acc) {
+            State::ByPeriod(sums) => sums.iter().map(WideSum::value).collect(),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Folds another set of accumulators (other rows) into this one.

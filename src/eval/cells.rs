@@ -4,7 +4,7 @@
 use super::accumulate::Accumulators;
 use super::errors::EvalError;
 use super::expr::{arith, eval, Env, EvalResult, Failure, Fault};
-use crate::check::{AcrossFunc, AcrossScope, ArithOp, CellId, PeriodPart, PeriodScope, Plan, SectionId};
+use crate::check::{AccId, AcrossFunc, AcrossScope, ArithOp, CellId, PeriodPart, PeriodScope, Plan, SectionId};
 use crate::data::StaticData;
 use crate::value::{Val, Value};
 use rayon::prelude::*;
@@ -287,6 +287,23 @@ impl<'p> Evaluation<'p> {
         Ok(self.store[i].as_ref().expect("computed before use").as_val())
     }
 
+    /// `sum(x × cell at date)` for participant `p` in period `t`: each
+    /// original period's sum of `x` times `cell` in that period, added up
+    /// exactly. Original periods are `t` or earlier (rows of later ones
+    /// failed while streaming), all computed by now.
+    pub fn sum_at(&self, acc: AccId, cell: CellId, p: usize, t: usize) -> EvalResult<Decimal> {
+        let fail = |fault| Box::new(Failure { fault, span: self.plan.accumulators[acc].span });
+        let mut total = Decimal::ZERO;
+        for (o, sum) in self.accumulators.by_period(p, t, acc).map_err(fail)?.into_iter().enumerate() {
+            if sum.is_zero() {
+                continue;
+            }
+            let read = self.read(cell, p, o)?.num();
+            total = arith(ArithOp::Add, total, arith(ArithOp::Mul, sum, read).map_err(fail)?).map_err(fail)?;
+        }
+        Ok(total)
+    }
+
     /// A definition's value, if it applies to the participant.
     pub fn value(&self, cell: CellId, p: usize, t: usize) -> Option<&Value> {
         self.store[self.index(cell, p, t)].as_ref()
@@ -472,5 +489,8 @@ impl<'a, 'p: 'a> Env<'a> for CellEnv<'a, 'p> {
     }
     fn across(&self, id: usize) -> EvalResult<Val<'a>> {
         self.ev.across(id, self.p, self.t)
+    }
+    fn sum_at(&self, acc: usize, cell: usize) -> EvalResult<Val<'a>> {
+        self.ev.sum_at(acc, cell, self.p, self.t).map(Val::Num)
     }
 }

@@ -40,6 +40,18 @@ impl EvalError {
                 ),
             ),
             Fault::Upstream => ("here".to_string(), None),
+            Fault::AtDate { later: true, .. } => (
+                "read in this date's period".to_string(),
+                Some("a reversal is dated on or after what it reverses: check the row's dates".to_string()),
+            ),
+            Fault::AtDate { later: false, .. } => (
+                "read in this date's period".to_string(),
+                Some(
+                    "no value is known before the plan's first period: leave such rows out with `where`, \
+                     or fix the date"
+                        .to_string(),
+                ),
+            ),
             Fault::MissingLookup { table, key } => (
                 format!("looked up in `{table}` here"),
                 Some(format!(
@@ -91,6 +103,8 @@ impl std::fmt::Display for Fault {
             Fault::Overflow => f.write_str("arithmetic overflow"),
             Fault::MissingLookup { table, key } => write!(f, "`{key}` has no row in `{table}`"),
             Fault::Upstream => f.write_str("a value it needs could not be computed"),
+            Fault::AtDate { date, later: true } => write!(f, "the date {date} is in a later period than its row"),
+            Fault::AtDate { date, later: false } => write!(f, "the date {date} is outside the plan's periods"),
         }
     }
 }

@@ -20,6 +20,12 @@ pub enum Fault {
     },
     /// A value this one needs failed already (and was reported there).
     Upstream,
+    /// The date of `x at date` is outside the plan's periods, or in a later
+    /// period than its row (a reversal dated before what it reverses).
+    AtDate {
+        date: chrono::NaiveDate,
+        later: bool,
+    },
 }
 
 /// A fault and the expression it happened in.
@@ -68,6 +74,14 @@ pub trait Env<'a> {
     }
     fn across(&self, _id: usize) -> EvalResult<Val<'a>> {
         unreachable!("an aggregate across participants outside cell evaluation")
+    }
+    /// The period a date falls in (a row's `at` date).
+    fn period_of(&self, _date: chrono::NaiveDate) -> Option<usize> {
+        unreachable!("a period of a date outside a row")
+    }
+    /// `sum(x × cell at date)`: Σ over original periods of the rows' sums × `cell` there.
+    fn sum_at(&self, _acc: usize, _cell: usize) -> EvalResult<Val<'a>> {
+        unreachable!("a sum at original periods outside cell evaluation")
     }
 }
 
@@ -124,6 +138,15 @@ pub fn eval<'a, E: Env<'a>>(e: &'a Expr, env: &E) -> EvalResult<Val<'a>> {
             let last = env.period_part(PeriodPart::LastDay).min(day(eval_inline(to, env)?));
             Val::Num((last - first + Decimal::ONE).max(Decimal::ZERO))
         }
+        ExprKind::DaysBetween(from, to) => {
+            let (from, to) = match (eval_inline(from, env)?, eval_inline(to, env)?) {
+                (Val::Date(a), Val::Date(b)) => (a, b),
+                // INVARIANT: the checker requires dates.
+                other => unreachable!("days_between of {other:?}"),
+            };
+            Val::Num(Decimal::from((to - from).num_days()))
+        }
+        ExprKind::SumAt { acc, cell, .. } => env.sum_at(*acc, *cell)?,
         ExprKind::Round { value, rounding } => {
             Val::Num(round(*rounding, eval_inline(value, env)?.num()).map_err(fail)?)
         }

@@ -287,6 +287,7 @@ fn shifted(e: &Expr, params: usize, rows: usize) -> Option<Expr> {
         K::Not(x) => K::Not(s(x)?),
         K::Abs(x) => K::Abs(s(x)?),
         K::DaysActive(a, b) => K::DaysActive(s(a)?, s(b)?),
+        K::DaysBetween(a, b) => K::DaysBetween(s(a)?, s(b)?),
         K::Arith(o, a, b) => K::Arith(*o, s(a)?, s(b)?),
         K::Compare(o, a, b) => K::Compare(*o, s(a)?, s(b)?),
         K::And(a, b) => K::And(s(a)?, s(b)?),
@@ -314,7 +315,7 @@ fn shifted(e: &Expr, params: usize, rows: usize) -> Option<Expr> {
             };
             K::Tiers(Box::new(TierTable { mode: t.mode, base: one(&t.base)?, of, bands, fixed: t.fixed }))
         }
-        K::Cell(_) | K::Prev { .. } | K::Aggregate { .. } | K::Across(_) => return None,
+        K::Cell(_) | K::Prev { .. } | K::Aggregate { .. } | K::SumAt { .. } | K::Across(_) => return None,
     };
     Some(Expr { kind, span: e.span })
 }
@@ -503,6 +504,8 @@ struct Same<'a> {
 impl Same<'_> {
     fn accumulator(&self, a: &Accumulator, b: &Accumulator) -> bool {
         a.func == b.func
+            // Sums by original period are keyed by the same date column.
+            && a.at.map(|x| x.column) == b.at.map(|x| x.column)
             && self.section(a.section, b.section)
             && self.opt(a.arg.as_ref(), b.arg.as_ref())
             && self.opt(a.filter.as_ref(), b.filter.as_ref())

@@ -159,6 +159,9 @@ impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
     fn split_share(&self) -> Decimal {
         self.share
     }
+    fn period_of(&self, date: chrono::NaiveDate) -> Option<usize> {
+        self.program.plan.calendar.period_of(date)
+    }
     fn attribute(&self, col: usize) -> Val<'a> {
         self.program.statics.attributes[self.p][col].as_val()
     }

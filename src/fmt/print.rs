@@ -130,7 +130,12 @@ fn is_atom(e: &Expr) -> bool {
 fn bare_bound(e: &Expr) -> bool {
     !matches!(
         e.kind,
-        ExprKind::Unary { .. } | ExprKind::Binary { .. } | ExprKind::If { .. } | ExprKind::Call(_) | ExprKind::Tiers(_)
+        ExprKind::Unary { .. }
+            | ExprKind::Binary { .. }
+            | ExprKind::If { .. }
+            | ExprKind::Call(_)
+            | ExprKind::Tiers(_)
+            | ExprKind::At { .. }
     )
 }
 
@@ -622,6 +627,11 @@ impl<'s> Printer<'s> {
             }
             ExprKind::Call(c) => self.call(c),
             ExprKind::Tiers(t) => self.tiers(t, e.span),
+            ExprKind::At { value, date } => {
+                self.expr(value);
+                self.put(" at ");
+                self.expr(date);
+            }
         }
     }
 

@@ -437,6 +437,9 @@ impl<'e, 'p: 'e> Env<'e> for PointEnv<'e, 'p> {
     fn across(&self, id: usize) -> EvalResult<Val<'e>> {
         Err(Box::new(Failure { fault: Fault::Upstream, span: self.ev.plan.across[id].span }))
     }
+    fn sum_at(&self, acc: usize, cell: usize) -> EvalResult<Val<'e>> {
+        self.ev.sum_at(acc, cell, 0, self.t).map(Val::Num)
+    }
     fn prev(&self, _id: usize) -> EvalResult<Option<Val<'e>>> {
         Err(Box::new(Failure { fault: Fault::Upstream, span: crate::syntax::Span::default() }))
     }

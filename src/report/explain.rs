@@ -333,6 +333,8 @@ pub enum Kind {
     Clamp,
     Round,
     Prev,
+    /// `sum(x × cell at date)`: rows summed by the period of their date.
+    At,
     Constant,
     Expression,
 }
@@ -360,6 +362,7 @@ impl Kind {
             Kind::Clamp => "clamp",
             Kind::Round => "round",
             Kind::Prev => "prev",
+            Kind::At => "at",
             Kind::Constant => "constant",
             Kind::Expression => "expression",
         }
@@ -525,6 +528,31 @@ pub enum Detail {
         from: Option<String>,
         default_used: bool,
     },
+    /// `sum(refund × rate_paid at original_date)`: the rows' amounts summed by
+    /// the period of their date, each sum times the value read in that period.
+    At {
+        /// The value read (`rate_paid`).
+        of: String,
+        /// The date column whose period is read (`original_date`).
+        date: String,
+        /// Rows that went into the sums (after `where`).
+        rows: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        filter: Option<String>,
+        periods: Vec<AtPeriod>,
+    },
+}
+
+/// One original period of a [`Detail::At`].
+#[derive(Debug, Clone, Serialize)]
+pub struct AtPeriod {
+    pub period: String,
+    /// The rows' amount dated in the period.
+    pub amount: Shown,
+    /// The value read in the period.
+    pub value: Option<Shown>,
+    /// amount × value.
+    pub product: Option<Shown>,
 }
 
 /// What to explain.
@@ -748,7 +776,11 @@ impl<'e, 'p> Explainer<'e, 'p> {
             ExprKind::Lookup { table, column } => plan.lookups[*table].columns[*column].ty.value_type(),
             ExprKind::Cell(c) | ExprKind::Prev { cell: c, .. } => plan.cells[*c].ty,
             ExprKind::Aggregate { acc, .. } => plan.accumulators[*acc].ty,
-            ExprKind::GroupAggregate(_) | ExprKind::PeriodPart(_) | ExprKind::DaysActive(..) => Type::Number,
+            ExprKind::GroupAggregate(_)
+            | ExprKind::PeriodPart(_)
+            | ExprKind::DaysActive(..)
+            | ExprKind::DaysBetween(..) => Type::Number,
+            ExprKind::SumAt { ty, .. } => *ty,
             ExprKind::Across(id) => plan.across[*id].ty,
             ExprKind::Neg(x) | ExprKind::Abs(x) => self.type_of(x),
             ExprKind::Round { value, .. } => self.type_of(value),
@@ -876,7 +908,7 @@ impl<'p> Walk<'_, '_, 'p> {
         }
         match &inner.kind {
             // A formula that is one aggregate: its detail is the definition's.
-            ExprKind::Aggregate { .. } | ExprKind::Across(_) | ExprKind::Prev { .. } => {
+            ExprKind::Aggregate { .. } | ExprKind::Across(_) | ExprKind::Prev { .. } | ExprKind::SumAt { .. } => {
                 let whole = self.node(inner, None);
                 node.detail = whole.detail;
                 node.children = whole.children;
@@ -976,6 +1008,7 @@ impl<'p> Walk<'_, '_, 'p> {
             }
             ExprKind::Const(_) => self.formula_node(Kind::Constant, e, role),
             ExprKind::Aggregate { acc, scope } => self.rows_node(e, *acc, *scope, role),
+            ExprKind::SumAt { acc, cell, .. } => self.at_node(e, *acc, *cell, role),
             ExprKind::Across(id) => self.across_node(e, *id, role),
             ExprKind::Prev { cell, default } => {
                 let mut node = self.formula_node(Kind::Prev, e, role);
@@ -1299,6 +1332,53 @@ impl<'p> Walk<'_, '_, 'p> {
         node
     }
 
+    /// `sum(x × cell at date)`: for each original period, the rows' amount,
+    /// the value read there, and their product.
+    fn at_node(&mut self, e: &'p Expr, id: AccId, cell: CellId, role: Option<Role>) -> Node {
+        let x = self.x;
+        let plan = self.plan();
+        let acc = &plan.accumulators[id];
+        let mut node = self.formula_node(Kind::At, e, role);
+        let sums = x.ev.accumulators.by_period(x.p, self.t, id).unwrap_or_default();
+        let cell_ty = plan.cells[cell].ty;
+        let periods = sums
+            .iter()
+            .enumerate()
+            .filter(|(_, sum)| !sum.is_zero())
+            .map(|(o, sum)| {
+                let read = x.ev.value(cell, x.p, o).cloned();
+                let product = read.as_ref().and_then(|r| sum.checked_mul(num(r.clone())));
+                AtPeriod {
+                    period: plan.calendar.periods[o].label.clone(),
+                    amount: x.shown(Value::Num(*sum), acc.ty),
+                    value: read.map(|r| x.shown(r, cell_ty)),
+                    product: product.map(|v| x.shown(Value::Num(v), x.type_of(e))),
+                }
+            })
+            .collect();
+        node.detail = Some(Detail::At {
+            of: plan.cells[cell].name.clone(),
+            date: acc.at.map(|a| plan.events.columns[a.column].name.clone()).unwrap_or_default(),
+            rows: x.rows.count(id, self.t..self.t + 1),
+            filter: acc.filter.as_ref().map(|f| x.excerpt(f.span)),
+            periods,
+        });
+        let mut leaves: Vec<&'p Expr> = Vec::new();
+        let mut collect = |e: &'p Expr| {
+            if matches!(
+                e.kind,
+                ExprKind::RowValue(_) | ExprKind::Param(_) | ExprKind::Attribute(_) | ExprKind::Lookup { .. }
+            ) {
+                leaves.push(e);
+            }
+        };
+        for part in acc.arg.iter().chain(&acc.filter) {
+            walk_ref(part, &mut collect);
+        }
+        node.children = self.leaves(leaves);
+        node
+    }
+
     /// Nodes for row formulas, parameters and attributes, each once.
     fn leaves(&mut self, leaves: Vec<&'p Expr>) -> Vec<Node> {
         let mut done: Vec<String> = Vec::new();
@@ -1489,7 +1569,11 @@ fn walk_ref<'p>(e: &'p Expr, f: &mut impl FnMut(&'p Expr)) {
         ExprKind::Prev { default, .. } => walk_ref(default, f),
         ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Abs(x) => walk_ref(x, f),
         ExprKind::Round { value, .. } => walk_ref(value, f),
-        ExprKind::Arith(_, a, b) | ExprKind::Compare(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+        ExprKind::Arith(_, a, b)
+        | ExprKind::Compare(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::DaysBetween(a, b) => {
             walk_ref(a, f);
             walk_ref(b, f);
         }

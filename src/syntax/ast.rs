@@ -213,6 +213,12 @@ pub enum ExprKind {
     },
     Call(Call),
     Tiers(Tiers),
+    /// `rate_paid at original_date`: a per-period value read, for each row, in
+    /// the period containing the row's date column (inside `sum` only).
+    At {
+        value: Box<Expr>,
+        date: Box<Expr>,
+    },
 }
 
 /// `f(args [where filter] [having cond]) [over scope]`: functions, row aggregates

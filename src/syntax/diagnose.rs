@@ -21,9 +21,9 @@ use super::span::Span;
 use std::collections::BTreeSet;
 
 /// The words the grammar reserves (its `keyword` rule): they cannot be names.
-pub const RESERVED: [&str; 17] = [
+pub const RESERVED: [&str; 18] = [
     "if", "then", "else", "and", "or", "not", "where", "having", "distinct", "over", "of", "to", "on", "true", "false",
-    "tiers", "above",
+    "tiers", "above", "at",
 ];
 
 /// Where the language is described, for errors with no better help.

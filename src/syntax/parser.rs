@@ -355,6 +355,12 @@ impl Builder {
                 let name = parts.pop().unwrap();
                 ExprKind::Name { qualifier: parts.pop(), name }
             }
+            Rule::at_expr => {
+                let mut inner = pair.into_inner().filter(|p| p.as_rule() == Rule::path);
+                let value = Box::new(self.primary(inner.next().expect("the value read")));
+                let date = Box::new(self.primary(inner.next().expect("the date column")));
+                ExprKind::At { value, date }
+            }
             Rule::if_expr => {
                 let mut inner =
                     pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_if | Rule::kw_then | Rule::kw_else));
@@ -527,7 +533,9 @@ fn convert_error(source: &str, err: pest::error::Error<Rule>) -> SyntaxError {
             // parts of rules, which the rules describe better.
             let text = t.to_string();
             let range = text.chars().count() == 4 && text.chars().skip(1).take(2).all(|c| c == '.');
-            if text != "BUILTIN_RULE" && !range {
+            // `at` may follow any name (`rate_paid at original_date`) but is
+            // rare: offering it after every name would be noise.
+            if text != "BUILTIN_RULE" && !range && text != "at" {
                 from_tokens.token(&text);
             }
         }
@@ -592,6 +600,8 @@ fn expect_rule(e: &mut Expected, rule: Rule) {
         Rule::period_entry => Class::PeriodValue,
         Rule::open_end => return e.token("and"),
         Rule::kw_above => return e.token("above"),
+        // Not offered after every name in an error message: `at` is rare.
+        Rule::kw_at => return,
         Rule::filter | Rule::kw_where => return e.token("where"),
         Rule::having | Rule::kw_having => return e.token("having"),
         Rule::over | Rule::kw_over => return e.token("over"),

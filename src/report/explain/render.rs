@@ -98,6 +98,7 @@ fn view(node: &Node) -> View {
         Some(Detail::Rows { rows, periods, .. }) => {
             notes.push(format!("{} in {}", plural(*rows, "row", "rows"), periods_label(periods)))
         }
+        Some(Detail::At { rows, .. }) => notes.push(format!("{} in this period", plural(*rows, "row", "rows"))),
         Some(Detail::Group { over, group, size, .. }) => notes.push(match group {
             Some(g) => format!("{over} {g}: {}", plural(*size, "member", "members")),
             None => format!("over all: {}", plural(*size, "participant", "participants")),
@@ -276,6 +277,31 @@ fn view(node: &Node) -> View {
                     "… {} more not listed",
                     size.saturating_sub(members.len())
                 ))]));
+            }
+        }
+        Some(Detail::At { of, date, filter, periods, .. }) => {
+            let mut line = Vec::new();
+            if let Some(f) = filter {
+                line.push(Seg::Muted("rows where ".into()));
+                line.push(Seg::Code(one_line(f)));
+                line.push(Seg::Muted("; ".into()));
+            }
+            line.push(Seg::Muted("summed by the period of each row's ".into()));
+            line.push(Seg::Code(date.clone()));
+            line.push(Seg::Muted(", each sum at ".into()));
+            line.push(Seg::Code(of.clone()));
+            line.push(Seg::Muted(" in that period".into()));
+            body.push(Block::Line(line));
+            if !periods.is_empty() {
+                let rows = periods
+                    .iter()
+                    .map(|p| vec![p.period.clone(), p.amount.text(), shown(&p.value), shown(&p.product)])
+                    .collect();
+                body.push(Block::Table(Table {
+                    header: vec![format!("{date} in"), "rows' amount".into(), of.clone(), format!("amount × {of}")],
+                    rows,
+                    right: vec![false, true, true, true],
+                }));
             }
         }
         Some(Detail::Periods { values, .. }) => {

@@ -288,6 +288,9 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
     fn split_share(&self) -> Decimal {
         self.share
     }
+    fn period_of(&self, date: chrono::NaiveDate) -> Option<usize> {
+        self.ev.plan.calendar.period_of(date)
+    }
     fn attribute(&self, col: usize) -> Val<'a> {
         self.ev.statics.attributes[self.p][col].as_val()
     }

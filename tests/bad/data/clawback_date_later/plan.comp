@@ -1,0 +1,23 @@
+// A clawback reading the rate paid at each cancellation's original deal date.
+plan "clawback" {
+    currency USD
+    period   quarter
+    year     2024
+}
+
+participants roster by participant {
+    participant: text
+}
+
+events deals by rep on date {
+    date:      date
+    rep:       text
+    kind:      text
+    amount:    money
+    deal_date: date
+}
+
+value  sold       = sum(amount where kind == "sale")
+payout commission = sold × 5%
+value  rate_paid  = if sold == 0 then 0% else commission / sold
+payout clawback   = -sum(amount × rate_paid at deal_date where kind == "cancel")
