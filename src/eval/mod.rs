@@ -57,12 +57,22 @@ struct Worker<'a> {
     program: &'a RowProgram<'a>,
     accumulators: Accumulators,
     scratch: Vec<Val<'static>>,
+    /// The row with its amounts converted into the plan's currency (`money in ...`).
+    converted: Vec<Val<'static>>,
     errors: Vec<(usize, EvalError)>,
 }
 
 impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
-        if let Err(e) = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row) {
+        let mut converted = crate::value::recycle(std::mem::take(&mut self.converted));
+        let row = if self.program.statics().convert(self.program.plan(), row, &mut converted)? {
+            &converted[..]
+        } else {
+            row
+        };
+        let result = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row);
+        self.converted = crate::value::recycle(converted);
+        if let Err(e) = result {
             if self.errors.len() < data::MAX_ERRORS {
                 self.errors.push((line, *e));
             }
@@ -84,6 +94,7 @@ pub fn run_with<'p>(
             program: &program,
             accumulators: Accumulators::new(plan, statics.ids.len()),
             scratch: Vec::new(),
+            converted: Vec::new(),
             errors: Vec::new(),
         })
         .collect();
