@@ -267,14 +267,15 @@ fn collect_tables(decls: &[&ast::TableDecl], plan_name: Option<Span>, errors: &m
     if fx.is_none() && !invalid.contains(&TableKind::Fx) {
         for t in decls.iter().filter(|t| t.kind.as_str() == "events") {
             if let Some(currency) = t.columns.iter().find_map(|c| c.currency.as_ref()) {
-                errors.push(CheckError::Missing {
-                    message: "amounts in other currencies need an `fx` table".into(),
-                    span: Some(currency.span.into()),
-                    help: Some(
+                errors.push(CheckError::invalid(
+                    "amounts in other currencies need an `fx` table",
+                    currency.span,
+                    "no `fx` table to convert with",
+                    Some(
                         "declare the exchange rates: `fx rates by currency on date { currency: text  date: date  rate: decimal }`"
                             .into(),
                     ),
-                });
+                ));
                 return None;
             }
         }
