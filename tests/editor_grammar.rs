@@ -186,3 +186,22 @@ fn the_vscode_extension_points_at_the_grammar() {
     let config: Value = serde_json::from_str(&std::fs::read_to_string(root.join(config)).unwrap()).unwrap();
     assert_eq!(config["comments"]["lineComment"], "//");
 }
+
+/// Exchange rates, amounts in other currencies and changes from a date on.
+#[test]
+fn dated_and_currency_words_have_scopes() {
+    for name in ["multi_currency", "dated_changes"] {
+        let path = format!("rules/examples/{name}.comp");
+        let text = std::fs::read_to_string(common::root().join(&path)).unwrap();
+        assert_covered(&text, &path);
+    }
+    let tokens = assert_covered(
+        "fx rates by currency on date {\n    amount: money in currency\n}\nparam r = 3%, from 2024-07-01: 4%",
+        "inline",
+    );
+    assert_eq!(scope_of(&tokens, "fx"), "storage.type.comp");
+    assert_eq!(scope_of(&tokens, "rates"), "entity.name.type.comp");
+    assert_eq!(scope_of(&tokens, "in"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "from"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "2024-07-01"), "constant.other.date.comp");
+}

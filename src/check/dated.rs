@@ -7,7 +7,7 @@
 //! use is an error. A section's condition is decided once for the year, so a
 //! dated parameter there is an error whatever its dates.
 
-use super::{CheckError, Declarations, Dated, Expr, ExprKind, ParamValues, Plan};
+use super::{CheckError, Dated, Declarations, Expr, ExprKind, ParamValues, Plan};
 use crate::syntax::ast::ParamValue;
 use crate::syntax::Span;
 
@@ -19,11 +19,9 @@ pub(super) fn check_uses(plan: &Plan, decls: &Declarations<'_>, errors: &mut Vec
         .iter()
         .zip(&decls.params)
         .map(|(param, decl)| match (&param.values, &decl.value) {
-            (ParamValues::Dated(Dated { changes, .. }), ParamValue::Dated { changes: written, .. }) => changes
-                .iter()
-                .zip(written)
-                .find(|((d, _), _)| !starts.contains(d))
-                .map(|(_, (date, _))| date.span),
+            (ParamValues::Dated(Dated { changes, .. }), ParamValue::Dated { changes: written, .. }) => {
+                changes.iter().zip(written).find(|((d, _), _)| !starts.contains(d)).map(|(_, (date, _))| date.span)
+            }
             _ => None,
         })
         .collect();

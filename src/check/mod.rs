@@ -5,8 +5,8 @@
 //! found are returned together. After this stage the evaluator never looks a
 //! name up and never checks a type.
 
-mod errors;
 mod dated;
+mod errors;
 mod expr;
 mod order;
 mod plan;
@@ -285,7 +285,8 @@ fn collect_tables(decls: &[&ast::TableDecl], plan_name: Option<Span>, errors: &m
 
 /// The exchange rates table: its one `decimal` column is the rate.
 fn fx_table(schema: TableSchema, errors: &mut Vec<CheckError>) -> Option<FxTable> {
-    let decimals: Vec<usize> = (0..schema.columns.len()).filter(|&i| schema.columns[i].ty == ColumnType::Decimal).collect();
+    let decimals: Vec<usize> =
+        (0..schema.columns.len()).filter(|&i| schema.columns[i].ty == ColumnType::Decimal).collect();
     match decimals[..] {
         [rate] => Some(FxTable { schema, rate }),
         _ => {
@@ -438,7 +439,11 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
                 "an `fx` table needs a date column",
                 t.name.span,
                 "no `on` column",
-                Some(format!("write `fx {} by {} on <date column>`: each rate applies from its date", t.name.as_str(), t.key.as_str())),
+                Some(format!(
+                    "write `fx {} by {} on <date column>`: each rate applies from its date",
+                    t.name.as_str(),
+                    t.key.as_str()
+                )),
             ));
             None
         }

@@ -136,9 +136,14 @@ impl StaticData {
             };
             let converted = amount.checked_mul(rate).ok_or_else(|| RowProblem {
                 column: Some(amount_col),
-                message: format!("`{}` × the `{currency}` rate {rate} is too large", plan.events.columns[amount_col].name),
+                message: format!(
+                    "`{}` × the `{currency}` rate {rate} is too large",
+                    plan.events.columns[amount_col].name
+                ),
                 label: "too large once converted".into(),
-                help: Some("an exact decimal holds at most 28 significant digits; check the data for absurd values".into()),
+                help: Some(
+                    "an exact decimal holds at most 28 significant digits; check the data for absurd values".into(),
+                ),
             })?;
             out[amount_col] = Val::Num(converted);
         }

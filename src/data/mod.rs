@@ -138,7 +138,9 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
     // By participant, then by effective date: each participant's first row
     // stands for it where one row is needed.
     rows.sort_by(|a, b| {
-        a.1[key].cmp(&b.1[key]).then_with(|| plan.participants.from.map_or(std::cmp::Ordering::Equal, |f| a.1[f].cmp(&b.1[f])))
+        a.1[key]
+            .cmp(&b.1[key])
+            .then_with(|| plan.participants.from.map_or(std::cmp::Ordering::Equal, |f| a.1[f].cmp(&b.1[f])))
     });
     let history = plan.participants.from.map(|from| History::new(plan, &rows, key, from));
     rows.dedup_by(|b, a| a.1[key] == b.1[key]);

@@ -153,68 +153,74 @@ impl<'p> Evaluation<'p> {
         let groups = plan
             .across
             .iter()
-            .map(|a| (0..periods).map(|t| {
-                let attributes = |p: usize| statics.attributes_in(p, t);
-                match a.scope {
-                AcrossScope::Group(col) => {
-                    let mut keys: HashMap<&Value, usize> = HashMap::new();
-                    let mut groups = Groups::default();
-                    for p in 0..n {
-                        let next = keys.len();
-                        let g = *keys.entry(&attributes(p)[col]).or_insert(next);
-                        if g == groups.members.len() {
-                            groups.members.push(Vec::new());
-                        }
-                        groups.of.push(g);
-                        if in_domain(a.domain, p) {
-                            groups.members[g].push(p);
-                        }
-                    }
-                    groups
-                }
-                AcrossScope::Reports { transitive } => {
-                    // Each participant's own group: those below it.
-                    let col = plan.participants.reports_to.expect("the checker requires `reports to`");
-                    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
-                    for q in 0..n {
-                        if let Value::Text(m) = &attributes(q)[col] {
-                            if let Some(&boss) = statics.index.get(&**m) {
-                                if boss != q {
-                                    direct[boss].push(q);
-                                }
-                            }
-                        }
-                    }
-                    let members = (0..n)
-                        .map(|p| {
-                            let mut below = direct[p].clone();
-                            if transitive {
-                                // Breadth first; `seen` stops a loop in bad data.
-                                let mut seen = vec![false; n];
-                                seen[p] = true;
-                                let mut i = 0;
-                                while i < below.len() {
-                                    let q = below[i];
-                                    if !seen[q] {
-                                        seen[q] = true;
-                                        below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+            .map(|a| {
+                (0..periods)
+                    .map(|t| {
+                        let attributes = |p: usize| statics.attributes_in(p, t);
+                        match a.scope {
+                            AcrossScope::Group(col) => {
+                                let mut keys: HashMap<&Value, usize> = HashMap::new();
+                                let mut groups = Groups::default();
+                                for p in 0..n {
+                                    let next = keys.len();
+                                    let g = *keys.entry(&attributes(p)[col]).or_insert(next);
+                                    if g == groups.members.len() {
+                                        groups.members.push(Vec::new());
                                     }
-                                    i += 1;
+                                    groups.of.push(g);
+                                    if in_domain(a.domain, p) {
+                                        groups.members[g].push(p);
+                                    }
                                 }
-                                below.sort_unstable();
-                                below.dedup();
+                                groups
                             }
-                            below.retain(|&q| in_domain(a.domain, q));
-                            below
-                        })
-                        .collect();
-                    Groups { of: (0..n).collect(), members }
-                }
-                AcrossScope::All => {
-                    Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
-                }
-                AcrossScope::Periods(_) => Groups::default(),
-            }}).collect())
+                            AcrossScope::Reports { transitive } => {
+                                // Each participant's own group: those below it.
+                                let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                                let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                                for q in 0..n {
+                                    if let Value::Text(m) = &attributes(q)[col] {
+                                        if let Some(&boss) = statics.index.get(&**m) {
+                                            if boss != q {
+                                                direct[boss].push(q);
+                                            }
+                                        }
+                                    }
+                                }
+                                let members = (0..n)
+                                    .map(|p| {
+                                        let mut below = direct[p].clone();
+                                        if transitive {
+                                            // Breadth first; `seen` stops a loop in bad data.
+                                            let mut seen = vec![false; n];
+                                            seen[p] = true;
+                                            let mut i = 0;
+                                            while i < below.len() {
+                                                let q = below[i];
+                                                if !seen[q] {
+                                                    seen[q] = true;
+                                                    below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                                }
+                                                i += 1;
+                                            }
+                                            below.sort_unstable();
+                                            below.dedup();
+                                        }
+                                        below.retain(|&q| in_domain(a.domain, q));
+                                        below
+                                    })
+                                    .collect();
+                                Groups { of: (0..n).collect(), members }
+                            }
+                            AcrossScope::All => Groups {
+                                of: vec![0; n],
+                                members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()],
+                            },
+                            AcrossScope::Periods(_) => Groups::default(),
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         let mut ev = Evaluation {
             plan,

@@ -666,7 +666,10 @@ impl<'e, 'p> Explainer<'e, 'p> {
                 .converted_columns()
                 .flat_map(|(amount, currency)| {
                     let columns = &plan.events.columns;
-                    [format!("{} rate", columns[currency].name), format!("{} in {}", columns[amount].name, plan.currency)]
+                    [
+                        format!("{} rate", columns[currency].name),
+                        format!("{} in {}", columns[amount].name, plan.currency),
+                    ]
                 })
                 .collect(),
             rows: self
@@ -945,7 +948,11 @@ impl<'p> Walk<'_, '_, 'p> {
                 if let crate::check::ParamValues::Dated(d) = &param.values {
                     let mut schedule = x.shown(d.first.clone(), param.ty).text();
                     for (date, v) in &d.changes {
-                        schedule.push_str(&format!(", from {}: {}", date.format("%Y-%m-%d"), x.shown(v.clone(), param.ty).text()));
+                        schedule.push_str(&format!(
+                            ", from {}: {}",
+                            date.format("%Y-%m-%d"),
+                            x.shown(v.clone(), param.ty).text()
+                        ));
                     }
                     node.note = Some(format!(
                         "in effect at the start of {} ({schedule}); a row formula takes the value on the row's date",

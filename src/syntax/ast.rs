@@ -89,9 +89,15 @@ pub struct ParamDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     Single(Expr),
-    PerPeriod { grain: Ident, entries: Vec<(Ident, Expr)> },
+    PerPeriod {
+        grain: Ident,
+        entries: Vec<(Ident, Expr)>,
+    },
     /// `3%, from 2024-07-01: 4%`: the first value, then each change and its date.
-    Dated { first: Expr, changes: Vec<(Spanned<NaiveDate>, Expr)> },
+    Dated {
+        first: Expr,
+        changes: Vec<(Spanned<NaiveDate>, Expr)>,
+    },
 }
 
 /// `section reps where role == "rep" { ... }`
