@@ -512,7 +512,6 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
         }
         None => None,
     };
-    let mut columns = columns;
     for (i, k) in currencies {
         columns[i].currency = Some(k);
     }

@@ -181,13 +181,16 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
 
 pub(crate) type Rows = Vec<(usize, Vec<Value>)>;
 
+/// A check of a whole row of a small table (the exchange rates' rate).
+pub(crate) type RowCheck<'a> = dyn Fn(&[Value]) -> Option<RowProblem> + 'a;
+
 /// Reads a small keyed table whole; rejects duplicate keys. With `dated` (a
 /// date column), a key may appear once per date.
 pub(crate) fn read_table(
     schema: &TableSchema,
     path: &Path,
     dated: Option<usize>,
-    check: Option<&dyn Fn(&[Value]) -> Option<RowProblem>>,
+    check: Option<&RowCheck<'_>>,
     errors: &mut Vec<DataError>,
 ) -> Option<(Rows, ())> {
     let before = errors.len();
