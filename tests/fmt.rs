@@ -381,6 +381,8 @@ fn param() -> impl Strategy<Value = Item> {
         expr().prop_map(ParamValue::Single),
         (name(), prop::collection::vec((name(), expr()), 1..4))
             .prop_map(|(grain, entries)| ParamValue::PerPeriod { grain, entries }),
+        (expr(), prop::collection::vec((date().prop_map(sp), expr()), 1..3))
+            .prop_map(|(first, changes)| ParamValue::Dated { first, changes }),
     ];
     (name(), value).prop_map(|(name, value)| Item::Param(ParamDecl { name, value, span: Span::default() }))
 }
@@ -407,21 +409,30 @@ fn header() -> impl Strategy<Value = Item> {
 }
 
 fn table() -> impl Strategy<Value = Item> {
-    let column = (name(), name(), any::<bool>(), prop::option::of(text())).prop_map(|(name, ty, optional, label)| {
-        ColumnDecl { name, ty, optional, label: label.map(sp), span: Span::default() }
-    });
-    (
+    let column = (name(), name(), any::<bool>(), prop::option::of(name()), prop::option::of(text())).prop_map(
+        |(name, ty, optional, currency, label)| ColumnDecl {
+            name,
+            ty,
+            optional,
+            currency,
+            label: label.map(sp),
+            span: Span::default(),
+        },
+    );
+    let names = (
         name(),
         name(),
         prop::option::of(name()),
         name(),
         prop::option::of(name()),
         prop::option::of(name()),
-        prop::collection::vec(column, 0..4),
+        prop::option::of(name()),
+    );
+    (names, prop::collection::vec(column, 0..4)).prop_map(
+        |((kind, name, splits, key, date, from, reports_to), columns)| {
+            Item::Table(TableDecl { kind, name, splits, key, date, from, reports_to, columns, span: Span::default() })
+        },
     )
-        .prop_map(|(kind, name, splits, key, date, reports_to, columns)| {
-            Item::Table(TableDecl { kind, name, splits, key, date, reports_to, columns, span: Span::default() })
-        })
 }
 
 fn section() -> impl Strategy<Value = Item> {

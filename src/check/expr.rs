@@ -287,6 +287,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 span: decl.name.span,
             }),
             ParamValue::PerPeriod { grain, entries } => self.per_period_param(decl, grain, entries),
+            ParamValue::Dated { first, changes } => self.dated_param(decl, first, changes),
         };
         self.param_state[i] = if param.is_some() { ParamState::Done } else { ParamState::Failed };
         self.params[i] = param;
@@ -297,6 +298,24 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mut scope = Scope::new(Home::Global, Level::Constant, context);
         let typed = self.expr(e, &mut scope)?;
         if typed.ty == Ty::Error {
+            return None;
+        }
+        // A constant is one value; a dated parameter is several.
+        let mut dated = None;
+        typed.expr.walk(&mut |x| {
+            if let ExprKind::Param(id) = x.kind {
+                if let Some(Param { values: ParamValues::Dated(_), name, .. }) = &self.params[id] {
+                    dated.get_or_insert((name.clone(), x.span));
+                }
+            }
+        });
+        if let Some((name, span)) = dated {
+            self.errors.push(CheckError::invalid(
+                format!("{context} cannot use the dated parameter `{name}`"),
+                span,
+                "changes during the year",
+                Some(format!("use `{name}` in a value, where the value in effect on each date applies")),
+            ));
             return None;
         }
         let value = self.eval_constant(&typed.expr);
@@ -448,6 +467,73 @@ impl<'a, 'e> Compiler<'a, 'e> {
         })
     }
 
+    /// `param base_rate = 3%, from 2024-07-01: 4%`: changes in date order,
+    /// inside the plan year, each value of the first one's unit.
+    fn dated_param(
+        &mut self,
+        decl: &ast::ParamDecl,
+        first: &ast::Expr,
+        changes: &[(crate::syntax::Spanned<chrono::NaiveDate>, ast::Expr)],
+    ) -> Option<Param> {
+        let (ty, first_value) = self.constant(first, "a parameter")?;
+        let periods = self.settings.calendar.periods.clone();
+        let (start, end) = match (periods.first(), periods.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => return None,
+        };
+        let mut ok = true;
+        let mut values: Vec<(chrono::NaiveDate, Value)> = Vec::with_capacity(changes.len());
+        for (i, (date, e)) in changes.iter().enumerate() {
+            let d = date.node;
+            if d <= start || d > end {
+                self.errors.push(CheckError::invalid(
+                    format!("`{}` changes on {}, outside the plan year", decl.name.as_str(), d.format("%Y-%m-%d")),
+                    date.span,
+                    "not inside the plan year",
+                    Some(format!(
+                        "a change falls after the plan's first day, {}, and by its last, {}; the first value applies from the start",
+                        start.format("%Y-%m-%d"),
+                        end.format("%Y-%m-%d")
+                    )),
+                ));
+                ok = false;
+            } else if let Some(prev) = i.checked_sub(1).map(|j| changes[j].0.node).filter(|p| *p >= d) {
+                let message = if prev == d {
+                    format!("`{}` changes twice on {}", decl.name.as_str(), d.format("%Y-%m-%d"))
+                } else {
+                    format!("`{}`'s changes are not in date order", decl.name.as_str())
+                };
+                self.errors.push(CheckError::invalid(
+                    message,
+                    date.span,
+                    format!("after {}", prev.format("%Y-%m-%d")),
+                    Some("write each change once, earliest first".into()),
+                ));
+                ok = false;
+            }
+            let Some((t, v)) = self.constant(e, "a parameter") else {
+                ok = false;
+                continue;
+            };
+            if !compatible(ty, t) {
+                self.errors.push(CheckError::type_error(
+                    format!("`{}` mixes {} and {}", decl.name.as_str(), ty, t),
+                    e.span,
+                    format!("this is {t}"),
+                    Some("every dated value must have the first one's unit".into()),
+                ));
+                ok = false;
+            }
+            values.push((d, v));
+        }
+        if !ok {
+            return None;
+        }
+        let mut dated = Dated { first: first_value, changes: values, at_start: Vec::new() };
+        dated.at_start = periods.iter().map(|p| dated.on(p.start).clone()).collect();
+        Some(Param { name: decl.name.node.clone(), ty, values: ParamValues::Dated(dated), span: decl.name.span })
+    }
+
     fn apply_override(&mut self, o: &Override) {
         let Some(NameRef::Param(i)) = self.decls.names.get(&o.name).copied() else {
             let names: Vec<&str> = self.decls.params.iter().map(|p| p.name.as_str()).collect();
@@ -469,6 +555,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         if matches!(param.values, ParamValues::PerPeriod(_)) {
             self.errors.push(bad("a per-period parameter cannot be set from the command line yet".into(), None));
+            return;
+        }
+        if matches!(param.values, ParamValues::Dated(_)) {
+            self.errors.push(bad("a dated parameter cannot be set from the command line yet".into(), None));
             return;
         }
         let expr = match crate::syntax::parse_expr(&o.value) {
@@ -704,6 +794,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             lookups: self.lookups,
             events: self.events,
             splits: self.splits,
+            fx: None,
             params,
             sections: self.sections,
             row_values: self.row_values,
@@ -1184,6 +1275,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
             return None;
         };
         match id {
+            // INVARIANT: the exchange rates are not found by name above.
+            TableId::Fx => unreachable!("the fx table is not named in formulas"),
             TableId::Events => self.event_column(col, span, scope),
             TableId::Participants => self.attribute(col, span, scope),
             // INVARIANT: a splits table's name is answered above.

@@ -338,6 +338,10 @@ impl<'s> Printer<'s> {
             self.put(&format!(" on {}", d.node));
             last = d.span;
         }
+        if let Some(f) = &t.from {
+            self.put(&format!(" from {}", f.node));
+            last = f.span;
+        }
         if let Some(r) = &t.reports_to {
             self.put(&format!(" reports to {}", r.node));
             last = r.span;
@@ -351,6 +355,9 @@ impl<'s> Printer<'s> {
             self.put(&c.ty.node);
             if c.optional {
                 self.put("?");
+            }
+            if let Some(currency) = &c.currency {
+                self.put(&format!(" in {}", currency.node));
             }
             if let Some(label) = &c.label {
                 self.cell();
@@ -454,6 +461,18 @@ impl<'s> Printer<'s> {
                         self.top_expr(value);
                     }
                     self.put(" }");
+                }
+            }
+            ParamValue::Dated { first, changes } => {
+                // One line: `3%, from 2024-07-01: 4%`, as a sentence reads.
+                self.open(indent, Class::Param, self.start(p.span), true);
+                self.put(&format!("param {}", p.name.node));
+                self.cell();
+                self.put("= ");
+                self.top_expr(first);
+                for (date, value) in changes {
+                    self.put(&format!(", from {}: ", date.node.format("%Y-%m-%d")));
+                    self.top_expr(value);
                 }
             }
         }

@@ -134,6 +134,10 @@ pub struct RowListing {
     pub columns: Vec<String>,
     /// The plan's row values (`credit`), computed for each row.
     pub values: Vec<String>,
+    /// For each amount in another currency: the rate used and the amount in
+    /// the plan's currency.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub converted: Vec<String>,
     pub rows: Vec<ListedRow>,
 }
 
@@ -145,6 +149,9 @@ pub struct ListedRow {
     pub fields: Vec<String>,
     /// Each row value; null outside its section.
     pub values: Vec<Option<Shown>>,
+    /// Each conversion's rate (null in the plan's currency) and converted amount.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub converted: Vec<Option<Shown>>,
 }
 
 /// A value with its type: shown for people in text, exact in JSON.
@@ -662,6 +669,16 @@ impl<'e, 'p> Explainer<'e, 'p> {
                 .chain(plan.splits.iter().map(|s| s.table.columns[s.share].name.clone()))
                 .collect(),
             values: plan.row_values.iter().map(|r| r.name.clone()).collect(),
+            converted: plan
+                .converted_columns()
+                .flat_map(|(amount, currency)| {
+                    let columns = &plan.events.columns;
+                    [
+                        format!("{} rate", columns[currency].name),
+                        format!("{} in {}", columns[amount].name, plan.currency),
+                    ]
+                })
+                .collect(),
             rows: self
                 .rows
                 .in_period(t)
@@ -678,6 +695,16 @@ impl<'e, 'p> Explainer<'e, 'p> {
                         .iter()
                         .zip(&plan.row_values)
                         .map(|(v, rv)| v.as_ref().map(|v| self.shown(v.clone(), rv.ty)))
+                        .collect(),
+                    converted: r
+                        .conversions
+                        .iter()
+                        .flat_map(|(rate, amount)| {
+                            [
+                                rate.map(|r| self.shown(Value::Num(r), Type::Number)),
+                                Some(self.shown(Value::Num(*amount), Type::Money)),
+                            ]
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -934,6 +961,20 @@ impl<'p> Walk<'_, '_, 'p> {
                 node.value = Some(x.shown(param.values.at(self.t).clone(), param.ty));
                 if matches!(param.values, crate::check::ParamValues::PerPeriod(_)) {
                     node.note = Some(format!("for {}", plan.calendar.periods[self.t].label));
+                }
+                if let crate::check::ParamValues::Dated(d) = &param.values {
+                    let mut schedule = x.shown(d.first.clone(), param.ty).text();
+                    for (date, v) in &d.changes {
+                        schedule.push_str(&format!(
+                            ", from {}: {}",
+                            date.format("%Y-%m-%d"),
+                            x.shown(v.clone(), param.ty).text()
+                        ));
+                    }
+                    node.note = Some(format!(
+                        "in effect at the start of {} ({schedule}); a row formula takes the value on the row's date",
+                        plan.calendar.periods[self.t].label
+                    ));
                 }
                 node
             }
@@ -1371,7 +1412,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 node.detail = Some(Detail::Periods { function: func, over, values });
             }
             AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
-                let members = x.ev.group_members(id, x.p).unwrap_or_default();
+                let members = x.ev.group_members(id, x.p, self.t).unwrap_or_default();
                 let this_is_member = members.contains(&x.p);
                 let weighed = a.weight.as_ref().filter(|_| a.func == AcrossFunc::Share);
                 let valued = weighed.unwrap_or(&a.arg);
@@ -1401,7 +1442,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 let (over, group) = match a.scope {
                     AcrossScope::Group(col) => (
                         plan.participants.columns[col].name.clone(),
-                        Some(x.shown(x.ev.statics.attributes[x.p][col].clone(), Type::Text).text()),
+                        Some(x.shown(x.ev.statics.attributes_in(x.p, self.t)[col].clone(), Type::Text).text()),
                     ),
                     AcrossScope::Reports { transitive: false } => ("reports".to_string(), None),
                     AcrossScope::Reports { transitive: true } => ("all_reports".to_string(), None),

@@ -59,6 +59,9 @@ pub struct TableDecl {
     pub key: Ident,
     /// The date column that places an event in a period (`on ...`).
     pub date: Option<Ident>,
+    /// The column from whose date each row is in effect (`from since`): a
+    /// participants table with several rows per participant.
+    pub from: Option<Ident>,
     /// The column naming each participant's manager (`reports to manager`).
     pub reports_to: Option<Ident>,
     pub columns: Vec<ColumnDecl>,
@@ -71,6 +74,8 @@ pub struct ColumnDecl {
     pub name: Ident,
     pub ty: Ident,
     pub optional: bool,
+    /// `amount: money in currency`: the column naming each row's currency.
+    pub currency: Option<Ident>,
     pub label: Option<Spanned<String>>,
     pub span: Span,
 }
@@ -86,7 +91,15 @@ pub struct ParamDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     Single(Expr),
-    PerPeriod { grain: Ident, entries: Vec<(Ident, Expr)> },
+    PerPeriod {
+        grain: Ident,
+        entries: Vec<(Ident, Expr)>,
+    },
+    /// `3%, from 2024-07-01: 4%`: the first value, then each change and its date.
+    Dated {
+        first: Expr,
+        changes: Vec<(Spanned<NaiveDate>, Expr)>,
+    },
 }
 
 /// `section reps where role == "rep" { ... }`

@@ -197,6 +197,7 @@ impl Builder {
         let mut after_on = false;
         let mut reports_to = None;
         let mut splits = None;
+        let mut from = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::table_kind => kind = Some(ident(p.into_inner().next().unwrap())),
@@ -206,6 +207,7 @@ impl Builder {
                 Rule::column => columns.push(self.column(p)),
                 Rule::reports_to => reports_to = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 Rule::splits_for => splits = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
+                Rule::effective_from => from = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 _ => {}
             }
         }
@@ -216,6 +218,7 @@ impl Builder {
             splits,
             key: idents.next().expect("table key"),
             date,
+            from,
             reports_to,
             columns,
             span: sp,
@@ -229,14 +232,16 @@ impl Builder {
         let ty = ident(inner.next().unwrap());
         let mut optional = false;
         let mut label = None;
+        let mut currency = None;
         for p in inner {
             match p.as_rule() {
                 Rule::optional_mark => optional = true,
+                Rule::in_currency => currency = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 Rule::string => label = Some(self.string(p)),
                 _ => {}
             }
         }
-        ColumnDecl { name, ty, optional, label, span: sp }
+        ColumnDecl { name, ty, optional, currency, label, span: sp }
     }
 
     fn param(&mut self, pair: Pair<Rule>) -> ParamDecl {
@@ -256,6 +261,19 @@ impl Builder {
                     })
                     .collect();
                 ParamValue::PerPeriod { grain, entries }
+            }
+            Rule::dated => {
+                let mut inner = value_pair.into_inner();
+                let first = self.expr(inner.next().unwrap());
+                let changes = inner
+                    .map(|change| {
+                        let mut c = change.into_inner().filter(|p| p.as_rule() != Rule::kw_from);
+                        let date = c.next().unwrap();
+                        let at = Spanned { node: self.date(&date), span: span(&date) };
+                        (at, self.expr(c.next().unwrap()))
+                    })
+                    .collect();
+                ParamValue::Dated { first, changes }
             }
             _ => ParamValue::Single(self.expr(value_pair)),
         };

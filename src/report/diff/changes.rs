@@ -298,12 +298,19 @@ fn param_text(p: &Param, periods: &[String], currency: &str) -> String {
                 .collect();
             format!("by period {{ {} }}", parts.join(", "))
         }
+        crate::check::ParamValues::Dated(d) => {
+            let mut text = value_text(p.ty, &d.first, currency);
+            for (date, v) in &d.changes {
+                text.push_str(&format!(", from {}: {}", date.format("%Y-%m-%d"), value_text(p.ty, v, currency)));
+            }
+            text
+        }
     }
 }
 
 /// `7% → 8%`, or per period the periods that differ; `None` when equal.
 fn param_change(o: &Param, n: &Param, periods: &[String], currency: &str) -> Option<String> {
-    use crate::check::ParamValues::{PerPeriod, Single};
+    use crate::check::ParamValues::{Dated, PerPeriod, Single};
     let same = |a: &Value, b: &Value| a == b;
     match (&o.values, &n.values) {
         (Single(a), Single(b)) if o.ty == n.ty => {
@@ -322,6 +329,7 @@ fn param_change(o: &Param, n: &Param, periods: &[String], currency: &str) -> Opt
                 .collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         }
+        (Dated(a), Dated(b)) if o.ty == n.ty && a.first == b.first && a.changes == b.changes => None,
         _ => Some(format!("{} → {}", param_text(o, periods, currency), param_text(n, periods, currency))),
     }
 }
@@ -348,6 +356,7 @@ fn kind_name(k: TableKind) -> &'static str {
         TableKind::Lookup => "lookup",
         TableKind::Events => "events",
         TableKind::Splits => "splits",
+        TableKind::Fx => "fx",
     }
 }
 
