@@ -126,7 +126,7 @@ impl Context<'_> {
                 errors.push(CheckError::invalid(
                     format!("draw `{g}` has no recovery rule"),
                     d.body.unwrap_or(d.name.span),
-                    "say whether the balance is recovered",
+                    "no `recover from ...` or `not recoverable`",
                     Some(format!(
                         "a draw is recovered from later earnings, in a stated order, or not at all: add `{{ recover from LINE, ... }}` or `{{ not recoverable }}` after `against {}`",
                         describe(&d.against)

@@ -591,7 +591,8 @@ fn expect_rule(e: &mut Expected, rule: Rule) {
         Rule::definition | Rule::def_kind | Rule::kw_value => return e.token("value"),
         Rule::kw_payout => return e.token("payout"),
         Rule::kw_info => return e.token("info"),
-        Rule::draw_decl | Rule::kw_draw => return e.token("draw"),
+        // A draw is one more kind of definition to the reader.
+        Rule::draw_decl | Rule::kw_draw => return e.token("value"),
         Rule::kw_against => return e.token("against"),
         Rule::draw_body => return e.token("{"),
         Rule::recover_from | Rule::kw_recover => return e.token("recover"),
