@@ -2050,6 +2050,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
         }
         if let Some(t) = lookup_ty {
             ty = t;
+            // An interpolated table of amounts reads as one paying amounts.
+            if mode == TierMode::Interpolated && t == Ty::Known(Type::Money) {
+                fixed = Some(true);
+            }
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
         Some(Typed { expr: Expr { kind: ExprKind::Tiers(Box::new(table)), span }, ty, level })

@@ -491,7 +491,8 @@ pub struct TierTable {
     /// Band edges are multiplied by this (percent-of-quota bands).
     pub of: Option<Expr>,
     pub bands: Vec<TierBand>,
-    /// Bands pay a fixed amount instead of a rate.
+    /// Bands pay a fixed amount instead of a rate (for `interpolated`: the
+    /// points' values are amounts).
     pub fixed: bool,
 }
 
