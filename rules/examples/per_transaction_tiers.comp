@@ -5,19 +5,19 @@
 // 2, 3, 20, 14, 30 and 95: 164 for the quarter.
 
 plan "per-transaction tiers" {
-    currency USD
-    period   quarter
-    year     2024
+    currency  USD
+    period    quarter
+    year      2024
 }
 
 participants roster by participant {
-    participant: text
+    participant:  text
 }
 
 events deals by rep on date {
-    date:   date
-    rep:    text
-    amount: money
+    date:    date
+    rep:     text
+    amount:  money
 }
 
 payout commission = sum(tiers marginal on amount {
