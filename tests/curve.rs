@@ -136,7 +136,8 @@ fn the_curve_in_the_docs_is_the_plans() {
 
 #[test]
 fn an_interpolated_curve_runs_straight_between_its_points() {
-    let (code, svg, stderr) = comp(&["curve", "rules/examples/interpolated_rates.comp", "--line", "bonus", "--steps", "40"]);
+    let (code, svg, stderr) =
+        comp(&["curve", "rules/examples/interpolated_rates.comp", "--line", "bonus", "--steps", "40"]);
     assert_eq!(code, Some(0), "{stderr}");
     let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
     let labels: Vec<&str> = doc

@@ -538,7 +538,8 @@ fn a_draw_explains_its_parts() {
     // The balance owed after Q4: the balance before, the top-up and what was
     // recovered, each with the formula it stands for.
     let args = ["explain", "rules/examples/draws.comp", "--data", "rules/examples/data/draws"];
-    let text = ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q4", "--line", "guarantee_balance"]].concat());
+    let text =
+        ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q4", "--line", "guarantee_balance"]].concat());
     for part in [
         "guarantee_balance = 600.00",
         "guarantee_balance_before = 1,400.00",
@@ -553,7 +554,8 @@ fn a_draw_explains_its_parts() {
 
 #[test]
 fn an_interpolated_table_explains_its_segment() {
-    let args = ["explain", "rules/examples/interpolated_rates.comp", "--data", "rules/examples/data/interpolated_rates"];
+    let args =
+        ["explain", "rules/examples/interpolated_rates.comp", "--data", "rules/examples/data/interpolated_rates"];
     let text = ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q1", "--line", "bonus"]].concat());
     assert!(text.contains("interpolated tiers on 70%"), "{text}");
     insta::assert_snapshot!("interpolated_bonus", text);

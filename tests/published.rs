@@ -188,12 +188,8 @@ fn guaranteed_draw_carries_the_balance_owed() {
 
     // Earnings of 1,800 in period 4 recover the 800 above the guarantee: the period
     // still pays 1,000 and 600 is left owed.
-    let out = run(
-        body,
-        "R,rep,\n",
-        "R,1\n",
-        "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n2024-10-10,R,1800\n",
-    );
+    let out =
+        run(body, "R,rep,\n", "R,1\n", "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n2024-10-10,R,1800\n");
     assert_eq!(line(&out, "R", "2024-Q4", "guarantee"), "0.00");
     assert_eq!(line(&out, "R", "2024-Q4", "guarantee_recovered_from_commission"), "-800.00");
     assert_eq!(line(&out, "R", "2024-Q4", "total"), "1000.00");

@@ -21,7 +21,9 @@
 //! than its own amount. A draw `not recoverable` is the top-up alone.
 
 use super::errors::{did_you_mean, CheckError};
-use crate::syntax::ast::{self, BinaryOp, Call, DefKind, Definition, DrawDecl, Expr, ExprKind, Item, PlanFile, Recovery};
+use crate::syntax::ast::{
+    self, BinaryOp, Call, DefKind, Definition, DrawDecl, Expr, ExprKind, Item, PlanFile, Recovery,
+};
 use crate::syntax::{Ident, Span, Spanned};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -30,7 +32,10 @@ use std::collections::HashMap;
 /// The plan with every draw replaced by its definitions, and the formula to
 /// show for each generated definition whose expression has no source text of
 /// its own (by name).
-pub(crate) fn expand<'f>(file: &'f PlanFile, errors: &mut Vec<CheckError>) -> (Cow<'f, PlanFile>, HashMap<String, String>) {
+pub(crate) fn expand<'f>(
+    file: &'f PlanFile,
+    errors: &mut Vec<CheckError>,
+) -> (Cow<'f, PlanFile>, HashMap<String, String>) {
     let mut written = HashMap::new();
     if !has_draws(&file.items) {
         return (Cow::Borrowed(file), written);
@@ -97,7 +102,12 @@ impl Context<'_> {
         out
     }
 
-    fn draw(&self, d: &DrawDecl, errors: &mut Vec<CheckError>, written: &mut HashMap<String, String>) -> Vec<Definition> {
+    fn draw(
+        &self,
+        d: &DrawDecl,
+        errors: &mut Vec<CheckError>,
+        written: &mut HashMap<String, String>,
+    ) -> Vec<Definition> {
         let g = d.name.as_str();
         let at = d.name.span;
         let name = |suffix: &str| format!("{g}{suffix}");
@@ -140,7 +150,12 @@ impl Context<'_> {
             span: at,
         };
         let prev = call("prev", vec![var(&balance, at), money_zero], at);
-        def(DefKind::Value, before.clone(), prev, Some(format!("prev({balance}, 0): the balance owed after the last period")));
+        def(
+            DefKind::Value,
+            before.clone(),
+            prev,
+            Some(format!("prev({balance}, 0): the balance owed after the last period")),
+        );
         let excess = call("max", vec![bin(BinaryOp::Sub, var(&earned, at), var(&amount, at)), zero(at)], at);
         def(
             DefKind::Value,
@@ -186,14 +201,22 @@ impl Context<'_> {
                         .or_else(|| Some("a draw is recovered from payout lines of the plan".into())),
                 }),
                 Some(def) if def.kind != DefKind::Payout => errors.push(CheckError::invalid(
-                    format!("a draw is recovered from payout lines, and `{}` is a `{}`", l.as_str(), def.kind.keyword()),
+                    format!(
+                        "a draw is recovered from payout lines, and `{}` is a `{}`",
+                        l.as_str(),
+                        def.kind.keyword()
+                    ),
                     l.span,
                     "not paid",
                     Some(format!("name the payout lines `{}` is taken back from", d.name.as_str())),
                 )),
                 Some(_) if out.iter().any(|o| o.node == l.node) => {
                     let first = out.iter().find(|o| o.node == l.node).expect("found");
-                    errors.push(CheckError::Duplicate { name: l.node.clone(), span: l.span.into(), first: first.span.into() })
+                    errors.push(CheckError::Duplicate {
+                        name: l.node.clone(),
+                        span: l.span.into(),
+                        first: first.span.into(),
+                    })
                 }
                 Some(_) => out.push(l),
             }

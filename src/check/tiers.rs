@@ -125,11 +125,7 @@ pub fn validate_points(points: &[(Decimal, Span)], mode: Span, unit: EdgeUnit, e
         let ((x0, s0), (x1, s1)) = (pair[0], pair[1]);
         if x1 <= x0 {
             errors.push(CheckError::Tiers {
-                message: format!(
-                    "points out of order: {} comes after {}",
-                    edge(x1, unit),
-                    edge(x0, unit)
-                ),
+                message: format!("points out of order: {} comes after {}", edge(x1, unit), edge(x0, unit)),
                 span: s1.into(),
                 label: if x1 == x0 { "the same x as the point before" } else { "left of the point before" }.into(),
                 other: Some(s0.into()),

@@ -106,7 +106,8 @@ struct Decls<'a> {
 
 impl<'a> Decls<'a> {
     fn of(file: &'a PlanFile) -> Self {
-        let mut d = Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![], draws: vec![] };
+        let mut d =
+            Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![], draws: vec![] };
         d.walk(&file.items, None);
         d
     }
