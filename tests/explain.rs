@@ -560,3 +560,31 @@ fn listed_rows_show_each_participants_split_share() {
     assert!(row.contains("25%") && row.contains("7,500.00"), "{row}");
     assert!(r3.contains("commission = 750.00"), "{r3}");
 }
+
+#[test]
+fn a_draw_explains_its_parts() {
+    // The balance owed after Q4: the balance before, the top-up and what was
+    // recovered, each with the formula it stands for.
+    let args = ["explain", "rules/examples/draws.comp", "--data", "rules/examples/data/draws"];
+    let text =
+        ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q4", "--line", "guarantee_balance"]].concat());
+    for part in [
+        "guarantee_balance = 600.00",
+        "guarantee_balance_before = 1,400.00",
+        "guarantee = 0.00",
+        "guarantee_recovered_from_commission = -800.00",
+        "guarantee_recoverable = 800.00",
+    ] {
+        assert!(text.contains(part), "no `{part}` in:\n{text}");
+    }
+    insta::assert_snapshot!("draw_balance", text);
+}
+
+#[test]
+fn an_interpolated_table_explains_its_segment() {
+    let args =
+        ["explain", "rules/examples/interpolated_rates.comp", "--data", "rules/examples/data/interpolated_rates"];
+    let text = ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q1", "--line", "bonus"]].concat());
+    assert!(text.contains("interpolated tiers on 70%"), "{text}");
+    insta::assert_snapshot!("interpolated_bonus", text);
+}

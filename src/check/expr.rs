@@ -732,6 +732,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             expr: typed.expr,
             section,
             span: def.name.span,
+            written: self.decls.written.get(def.name.as_str()).cloned(),
         });
         let level = if typed.level == Level::Row { Level::Row } else { Level::Cell };
         self.def_state[i] = DefState::Done { ty, level };
@@ -2072,18 +2073,22 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "marginal" => TierMode::Marginal,
             "whole" => TierMode::Whole,
             "lookup" => TierMode::Lookup,
+            "interpolated" => TierMode::Interpolated,
             other => {
                 self.errors.push(CheckError::Unknown {
                     what: "tier mode",
                     name: other.to_string(),
                     span: t.mode.span.into(),
-                    help: did_you_mean(other, ["marginal", "whole", "lookup"]).or_else(|| {
-                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached".into())
+                    help: did_you_mean(other, ["marginal", "whole", "lookup", "interpolated"]).or_else(|| {
+                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached; `interpolated`: the value on the line through points `x : y`".into())
                     }),
                 });
                 return None;
             }
         };
+        if !self.band_shapes(t, mode) {
+            return None;
+        }
         let base = self.numeric_arg(&t.base, scope)?;
         let mut level = base.level;
         let of = match &t.of {
@@ -2118,7 +2123,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let pays = self.numeric_arg(&b.pays, scope);
             let (Some(from), Some(to), Some(pays)) = (from, to, pays) else { continue };
             level = self.join_level(level, pays.level, t.base.span, b.pays.span)?;
-            if mode == TierMode::Lookup {
+            if matches!(mode, TierMode::Lookup | TierMode::Interpolated) {
                 // A lookup gives the band's value itself: every band the same unit.
                 lookup_ty = match lookup_ty {
                     None => Some(pays.ty),
@@ -2161,14 +2166,68 @@ impl<'a, 'e> Compiler<'a, 'e> {
             (None, Ty::Known(Type::Money)) => tiers::EdgeUnit::Money(&self.settings.currency),
             _ => tiers::EdgeUnit::Number,
         };
-        if !tiers::validate(&bounds, unit, self.errors) {
+        let valid = if mode == TierMode::Interpolated {
+            let points: Vec<(Decimal, Span)> = bounds.iter().map(|(x, _, span)| (*x, *span)).collect();
+            tiers::validate_points(&points, t.mode.span, unit, self.errors)
+        } else {
+            tiers::validate(&bounds, unit, self.errors)
+        };
+        if !valid {
             return None;
         }
         if let Some(t) = lookup_ty {
             ty = t;
+            // An interpolated table of amounts reads as one paying amounts.
+            if mode == TierMode::Interpolated && t == Ty::Known(Type::Money) {
+                fixed = Some(true);
+            }
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
         Some(Typed { expr: Expr { kind: ExprKind::Tiers(Box::new(table)), span }, ty, level })
+    }
+
+    /// Bands of an `interpolated` table are points (`x : y`), and those of
+    /// every other table are bands (`low to high`, `low and above`).
+    fn band_shapes(&mut self, t: &ast::Tiers, mode: TierMode) -> bool {
+        let before = self.errors.len();
+        for b in &t.bands {
+            if mode == TierMode::Interpolated && !b.point {
+                self.errors.push(CheckError::Tiers {
+                    message: "an interpolated table is written as points, not bands".into(),
+                    span: b.span.into(),
+                    label: "a band".into(),
+                    other: Some(t.mode.span.into()),
+                    other_label: "points are read on straight lines between them".into(),
+                    help: Some(format!(
+                        "write each point as `x : y`, e.g. `{} : ...`; or use `tiers lookup` for a step per band",
+                        self.text_hint(&b.from)
+                    )),
+                });
+            } else if mode != TierMode::Interpolated && b.point {
+                self.errors.push(CheckError::Tiers {
+                    message: "a band needs an upper edge".into(),
+                    span: b.span.into(),
+                    label: "no `to ...` or `and above`".into(),
+                    other: None,
+                    other_label: String::new(),
+                    help: Some(format!(
+                        "write `low to high : pays` or `low and above : pays`; points `x : y` belong to `tiers interpolated`, not `tiers {}`",
+                        t.mode.as_str()
+                    )),
+                });
+            }
+        }
+        self.errors.len() == before
+    }
+
+    /// A literal edge as the plan might write it, for a hint.
+    fn text_hint(&self, e: &ast::Expr) -> String {
+        match &e.kind {
+            ast::ExprKind::Percent(p) => format!("{}%", (*p * Decimal::ONE_HUNDRED).normalize()),
+            ast::ExprKind::Number(n) => n.normalize().to_string(),
+            ast::ExprKind::Name { name, .. } => name.node.clone(),
+            _ => "x".into(),
+        }
     }
 
     fn band_edge(&mut self, e: &ast::Expr, expected: Ty, of_base: bool) -> Option<(Expr, Decimal)> {

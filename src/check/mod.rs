@@ -6,6 +6,7 @@
 //! name up and never checks a type.
 
 mod dated;
+mod draw;
 mod errors;
 mod expr;
 mod order;
@@ -45,7 +46,9 @@ pub fn check(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckE
 
 fn compile(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckError>> {
     let mut errors = Vec::new();
-    let decls = Declarations::collect(file, &mut errors);
+    let (file, written) = draw::expand(file, &mut errors);
+    let mut decls = Declarations::collect(&file, &mut errors);
+    decls.written = written;
     let settings = settings::read(decls.header, &mut errors);
     let tables = collect_tables(&decls.tables, decls.header.map(|h| h.name.span), &mut errors);
     let Some((participants, events, lookups, splits, fx)) = tables else {
@@ -75,6 +78,9 @@ pub(crate) struct Declarations<'a> {
     pub defs: Vec<(&'a ast::Definition, Option<SectionId>)>,
     /// Every parameter and definition name → where it is declared.
     pub names: HashMap<String, NameRef>,
+    /// The formula to show for a definition a draw stands for, when its
+    /// expression is not written in the file (by name).
+    pub written: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +98,7 @@ impl<'a> Declarations<'a> {
             sections: Vec::new(),
             defs: Vec::new(),
             names: HashMap::new(),
+            written: HashMap::new(),
         };
         let mut spans: HashMap<String, Span> = HashMap::new();
         d.walk(&file.items, None, &mut spans, errors);
@@ -119,6 +126,8 @@ impl<'a> Declarations<'a> {
                     }
                 }
                 Item::Table(t) => self.tables.push(t),
+                // Replaced by its definitions before this walk (draw.rs).
+                Item::Draw(_) => {}
                 Item::Param(p) => {
                     if declare(&p.name, spans, errors) {
                         self.names.insert(p.name.node.clone(), NameRef::Param(self.params.len()));

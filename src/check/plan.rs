@@ -508,6 +508,9 @@ pub struct CellDef {
     pub expr: Expr,
     pub section: Option<SectionId>,
     pub span: Span,
+    /// The formula to show when the expression is not written in the plan:
+    /// the parts of a draw.
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -546,6 +549,21 @@ pub enum TierMode {
     /// The value of the band the base falls in (a step function; nested, a
     /// matrix of coefficients).
     Lookup,
+    /// The value read off the straight lines through points `x : y`, flat
+    /// before the first point and after the last (each band is a point: its
+    /// `from` is x, its `pays` y, its `to` none).
+    Interpolated,
+}
+
+impl TierMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            TierMode::Marginal => "marginal",
+            TierMode::Whole => "whole",
+            TierMode::Lookup => "lookup",
+            TierMode::Interpolated => "interpolated",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -555,7 +573,8 @@ pub struct TierTable {
     /// Band edges are multiplied by this (percent-of-quota bands).
     pub of: Option<Expr>,
     pub bands: Vec<TierBand>,
-    /// Bands pay a fixed amount instead of a rate.
+    /// Bands pay a fixed amount instead of a rate (for `interpolated`: the
+    /// points' values are amounts).
     pub fixed: bool,
 }
 

@@ -275,6 +275,7 @@ impl<'s> Printer<'s> {
                 Item::Param(p) => self.param(p, indent),
                 Item::Section(s) => self.section(s, indent),
                 Item::Definition(d) => self.definition(d, indent),
+                Item::Draw(d) => self.draw(d, indent),
             }
         }
     }
@@ -401,6 +402,31 @@ impl<'s> Printer<'s> {
             self.top_expr(&d.expr);
         }
         self.reach(self.end(d.span));
+    }
+
+    fn draw(&mut self, d: &DrawDecl, indent: usize) {
+        self.open(indent, Class::None, self.start(d.span), true);
+        self.put(&format!("draw {} = ", d.name.node));
+        self.top_expr(&d.amount);
+        self.put(" against ");
+        self.top_expr(&d.against);
+        if d.body.is_none() {
+            self.reach(self.end(d.span));
+            return;
+        }
+        self.open_brace(self.outer_end(&d.against));
+        let (text, span) = match &d.recovery {
+            Some(Recovery::From { lines, span }) => {
+                let names: Vec<&str> = lines.iter().map(|l| l.node.as_str()).collect();
+                (format!("recover from {}", names.join(", ")), *span)
+            }
+            Some(Recovery::NotRecoverable(span)) => ("not recoverable".to_string(), *span),
+            None => return self.close(indent, d.span),
+        };
+        self.open(indent + INDENT, Class::None, self.start(span), true);
+        self.put(&text);
+        self.reach(self.end(span));
+        self.close(indent, d.span);
     }
 
     fn param(&mut self, p: &ParamDecl, indent: usize) {
@@ -712,10 +738,15 @@ impl<'s> Printer<'s> {
                 Some(to) => {
                     self.put("to ");
                     self.bound(to);
+                    self.cell();
                 }
-                None => self.put("and above"),
+                // A point of an interpolated table: `50% : 0%`.
+                None if b.point => {}
+                None => {
+                    self.put("and above");
+                    self.cell();
+                }
             }
-            self.cell();
             self.put(": ");
             // A name at the end of this band followed by `(` would be read as
             // a call: `rate (x) to ...`.

@@ -794,7 +794,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             ExprKind::If { then, otherwise, .. } => self.first_type([then.as_ref(), otherwise.as_ref()]),
             ExprKind::Min(xs) | ExprKind::Max(xs) => self.first_type(xs.iter()),
             ExprKind::Tiers(t) => {
-                if t.fixed || t.mode == crate::check::TierMode::Lookup {
+                if t.fixed || matches!(t.mode, crate::check::TierMode::Lookup | crate::check::TierMode::Interpolated) {
                     self.first_type(t.bands.iter().map(|b| &b.pays))
                 } else {
                     self.type_of(&t.base)
@@ -891,7 +891,7 @@ impl<'p> Walk<'_, '_, 'p> {
             }
             _ => &cell.expr,
         };
-        node.formula = Some(x.excerpt(inner.span));
+        node.formula = Some(cell.written.clone().unwrap_or_else(|| x.excerpt(inner.span)));
         if node.value.is_none() {
             node.note = Some("does not apply to this participant".into());
             return node;
@@ -899,6 +899,20 @@ impl<'p> Walk<'_, '_, 'p> {
         if !self.seen.insert(c) {
             node.see_above = true;
             node.note = Some("explained above".into());
+            return node;
+        }
+        if cell.written.is_some() {
+            // A part of a draw: its formula is not in the file, so what it
+            // reads is shown as the named values alone.
+            let mut read = Vec::new();
+            inner.walk(&mut |e| {
+                if let ExprKind::Cell(c) = e.kind {
+                    if !read.contains(&c) {
+                        read.push(c);
+                    }
+                }
+            });
+            node.children = read.into_iter().map(|c| self.cell(c, None)).collect();
             return node;
         }
         match &inner.kind {
@@ -1210,12 +1224,21 @@ impl<'p> Walk<'_, '_, 'p> {
                 };
                 let (from, to) = match step {
                     Some(s) => (Some(s.from), s.to),
+                    // A point of an interpolated table ends where the next one is.
+                    None if table.mode == TierMode::Interpolated => {
+                        (edge(&band.from), table.bands.get(i + 1).and_then(|n| edge(&n.from)))
+                    }
                     None => (edge(&band.from), band.to.as_ref().and_then(edge)),
                 };
                 let rate = step.and_then(|s| s.pays).or_else(|| self.value_of(&band.pays).map(num));
                 let pays_ty = self.x.type_of(&band.pays);
                 let written = match &band.to {
                     Some(to) => format!("{} to {}", x.excerpt(band.from.span), x.excerpt(to.span)),
+                    // A point, shown as the segment from it to the next.
+                    None if table.mode == TierMode::Interpolated => match table.bands.get(i + 1) {
+                        Some(next) => format!("{} to {}", x.excerpt(band.from.span), x.excerpt(next.from.span)),
+                        None => format!("{} and above", x.excerpt(band.from.span)),
+                    },
                     None => format!("{} and above", x.excerpt(band.from.span)),
                 };
                 Band {
@@ -1227,18 +1250,14 @@ impl<'p> Walk<'_, '_, 'p> {
                     rate: rate.map(|d| x.shown(Value::Num(d), pays_ty)),
                     amount: x.shown(
                         Value::Num(step.map_or(Decimal::ZERO, |s| s.amount)),
-                        if table.fixed { pays_ty } else { base_ty },
+                        if table.fixed || table.mode == TierMode::Interpolated { pays_ty } else { base_ty },
                     ),
                     reached: step.is_some_and(|s| s.pays.is_some()),
                 }
             })
             .collect();
         let detail = Detail::Tiers {
-            mode: match table.mode {
-                TierMode::Marginal => "marginal",
-                TierMode::Whole => "whole",
-                TierMode::Lookup => "lookup",
-            },
+            mode: table.mode.name(),
             fixed: table.fixed,
             base: self.shown_of(&table.base),
             of: table.of.as_ref().and_then(|of| self.shown_of(of)),

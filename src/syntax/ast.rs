@@ -19,6 +19,7 @@ pub enum Item {
     Param(ParamDecl),
     Section(SectionDecl),
     Definition(Definition),
+    Draw(DrawDecl),
 }
 
 /// `plan "name" { version "1" currency CNY period quarter year 2024 ... }`
@@ -144,6 +145,32 @@ pub struct Definition {
     pub span: Span,
 }
 
+/// `draw guarantee = 1,000 CNY against commission { recover from commission }`:
+/// a guaranteed amount per period, topped up when the earnings fall short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawDecl {
+    pub name: Ident,
+    /// The amount guaranteed each period.
+    pub amount: Expr,
+    /// What the guarantee is measured against: the period's earnings.
+    pub against: Expr,
+    /// `None` when the plan states no recovery rule (an error the checker
+    /// reports, so that the parser does not).
+    pub recovery: Option<Recovery>,
+    /// Where `{ ... }` is written, if it is.
+    pub body: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recovery {
+    /// `recover from commission, bonus`: the balance owed is taken back from
+    /// these payout lines, in this order.
+    From { lines: Vec<Ident>, span: Span },
+    /// `not recoverable`: the top-up is never taken back.
+    NotRecoverable(Span),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -255,8 +282,10 @@ pub struct Tiers {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Band {
     pub from: Expr,
-    /// `None` for the open top band (`and above`).
+    /// `None` for the open top band (`and above`) and for a point.
     pub to: Option<Expr>,
+    /// `50% : 0%`: a point of an `interpolated` table, not a band.
+    pub point: bool,
     pub pays: Expr,
     pub span: Span,
 }

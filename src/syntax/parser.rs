@@ -153,6 +153,7 @@ impl Builder {
             Rule::param_decl => Item::Param(self.param(pair)),
             Rule::section_block => Item::Section(self.section(pair)),
             Rule::definition => Item::Definition(self.definition(pair)),
+            Rule::draw_decl => Item::Draw(self.draw(pair)),
             other => unreachable!("unexpected item rule {other:?}"),
         }
     }
@@ -304,6 +305,43 @@ impl Builder {
         Definition { kind, name, expr, span: sp }
     }
 
+    fn draw(&mut self, pair: Pair<Rule>) -> DrawDecl {
+        let sp = span(&pair);
+        let mut name = None;
+        let mut exprs = Vec::new();
+        let mut recovery = None;
+        let mut body = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(ident(p)),
+                Rule::expr => exprs.push(self.expr(p)),
+                Rule::draw_body => {
+                    body = Some(span(&p));
+                    recovery = p.into_inner().next().map(|r| {
+                        let rsp = span(&r);
+                        match r.as_rule() {
+                            Rule::recover_from => Recovery::From {
+                                lines: r.into_inner().filter(|i| i.as_rule() == Rule::ident).map(ident).collect(),
+                                span: rsp,
+                            },
+                            _ => Recovery::NotRecoverable(rsp),
+                        }
+                    });
+                }
+                _ => {}
+            }
+        }
+        let mut exprs = exprs.into_iter();
+        DrawDecl {
+            name: name.expect("draw name"),
+            amount: exprs.next().expect("draw amount"),
+            against: exprs.next().expect("draw earnings"),
+            recovery,
+            body,
+            span: sp,
+        }
+    }
+
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         debug_assert_eq!(pair.as_rule(), Rule::expr);
         self.pratt(pair.into_inner())
@@ -436,15 +474,17 @@ impl Builder {
         let mut from = None;
         let mut to = None;
         let mut pays = None;
+        let mut point = true;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::band_bound if from.is_none() => from = Some(self.band_bound(p)),
                 Rule::band_bound => to = Some(self.band_bound(p)),
                 Rule::expr => pays = Some(self.expr(p)),
+                Rule::kw_to | Rule::open_end => point = false,
                 _ => {}
             }
         }
-        Band { from: from.unwrap(), to, pays: pays.unwrap(), span: sp }
+        Band { from: from.unwrap(), to, point, pays: pays.unwrap(), span: sp }
     }
 
     fn band_bound(&mut self, pair: Pair<Rule>) -> Expr {
@@ -572,6 +612,14 @@ fn expect_rule(e: &mut Expected, rule: Rule) {
         Rule::definition | Rule::def_kind | Rule::kw_value => return e.token("value"),
         Rule::kw_payout => return e.token("payout"),
         Rule::kw_info => return e.token("info"),
+        // A draw is one more kind of definition to the reader.
+        Rule::draw_decl | Rule::kw_draw => return e.token("value"),
+        Rule::kw_against => return e.token("against"),
+        Rule::draw_body => return e.token("{"),
+        Rule::recover_from | Rule::kw_recover => return e.token("recover"),
+        Rule::not_recoverable => return e.token("not"),
+        Rule::kw_from => return e.token("from"),
+        Rule::kw_recoverable => return e.token("recoverable"),
         Rule::ident | Rule::table_kind => Class::Name,
         Rule::expr
         | Rule::primary

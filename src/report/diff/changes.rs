@@ -101,11 +101,13 @@ struct Decls<'a> {
     params: Vec<(String, &'a ast::ParamDecl)>,
     sections: Vec<(String, &'a ast::SectionDecl)>,
     defs: Vec<(String, (&'a ast::Definition, Option<&'a str>))>,
+    draws: Vec<(String, (&'a ast::DrawDecl, Option<&'a str>))>,
 }
 
 impl<'a> Decls<'a> {
     fn of(file: &'a PlanFile) -> Self {
-        let mut d = Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![] };
+        let mut d =
+            Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![], draws: vec![] };
         d.walk(&file.items, None);
         d
     }
@@ -121,6 +123,7 @@ impl<'a> Decls<'a> {
                     self.walk(&s.items, Some(s.name.as_str()));
                 }
                 Item::Definition(def) => self.defs.push((def.name.node.clone(), (def, section))),
+                Item::Draw(d) => self.draws.push((d.name.node.clone(), (d, section))),
             }
         }
     }
@@ -244,6 +247,29 @@ pub fn plan_changes(
             Some(Some(detail.join(", ")))
         },
         |(d, _), _| (d.kind.keyword(), None),
+        &mut out,
+    );
+    // Draws, by their amount, earnings, recovery and section.
+    by_name(
+        &od.draws,
+        &nd.draws,
+        |(o, os), (n, ns)| {
+            let mut detail = Vec::new();
+            if o.amount != n.amount {
+                detail.push("its amount");
+            }
+            if o.against != n.against {
+                detail.push("what it is against");
+            }
+            if o.recovery != n.recovery {
+                detail.push("its recovery");
+            }
+            if os != ns {
+                detail.push("its section");
+            }
+            (!detail.is_empty()).then(|| Some(detail.join(", ")))
+        },
+        |_, _| ("draw", None),
         &mut out,
     );
     // "new rule" alone says nothing more than "changed".
