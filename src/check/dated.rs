@@ -48,8 +48,12 @@ pub(super) fn check_uses(plan: &Plan, decls: &Declarations<'_>, errors: &mut Vec
             }
         })
     };
-    for cell in &plan.cells {
-        per_period(&cell.expr, errors);
+    // Only the values computed once per period: a definition of each row
+    // (`value pay = amount × rate`) is a cell too, but in no stage.
+    for stage in &plan.stages {
+        for &cell in &stage.cells {
+            per_period(&plan.cells[cell].expr, errors);
+        }
     }
     for a in &plan.across {
         per_period(&a.arg, errors);
