@@ -133,3 +133,37 @@ fn the_curve_in_the_docs_is_the_plans() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/commission-curve.svg")).unwrap();
     assert!(committed == svg, "docs/commission-curve.svg is out of date: `comp curve rules/sales_2024.comp --line commission -o docs/commission-curve.svg`");
 }
+
+#[test]
+fn an_interpolated_curve_runs_straight_between_its_points() {
+    let (code, svg, stderr) =
+        comp(&["curve", "rules/examples/interpolated_rates.comp", "--line", "bonus", "--steps", "40"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("band-edge-label"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(labels, ["50%", "100%", "150%"]);
+    let pays: Vec<&str> =
+        doc.descendants().filter(|n| n.attribute("class") == Some("band-label")).filter_map(|n| n.text()).collect();
+    assert_eq!(pays, ["pays 0%", "pays 0% → 100%", "pays 100% → 200%", "pays 200%"]);
+    // 10,000 × the factor: 0 at 50%, 5,000 at 75%, 15,000 at 125%, 20,000 from 150%.
+    let x = axis(&doc, "x-tick", "x", "0%", "200%", 0.0, 2.0);
+    let y = axis(&doc, "y-tick", "y", "0", "10,000", 0.0, 10_000.0);
+    let curve = doc.descendants().find(|n| n.attribute("class") == Some("curve")).expect("a curve");
+    let points: Vec<(f64, f64)> = curve
+        .attribute("points")
+        .unwrap()
+        .split(' ')
+        .map(|p| {
+            let (a, b) = p.split_once(',').unwrap();
+            (a.parse().unwrap(), b.parse::<f64>().unwrap() + 4.0)
+        })
+        .collect();
+    for (at, bonus) in [(0.5, 0.0), (0.75, 5_000.0), (1.25, 15_000.0), (2.0, 20_000.0)] {
+        let point = points.iter().find(|p| (p.0 - x(at)).abs() < 0.01).unwrap_or_else(|| panic!("no point at {at}"));
+        assert!((point.1 - y(bonus)).abs() < 0.02, "at {at}: {} is not {bonus}", point.1);
+    }
+}

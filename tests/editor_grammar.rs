@@ -204,3 +204,22 @@ fn a_clawback_reads_at_a_date() {
     assert_eq!(scope_of(&tokens, "at"), "keyword.other.comp");
     assert_eq!(scope_of(&tokens, "days_between"), "support.function.comp");
 }
+
+/// Exchange rates, amounts in other currencies and changes from a date on.
+#[test]
+fn dated_and_currency_words_have_scopes() {
+    for name in ["multi_currency", "dated_changes"] {
+        let path = format!("rules/examples/{name}.comp");
+        let text = std::fs::read_to_string(common::root().join(&path)).unwrap();
+        assert_covered(&text, &path);
+    }
+    let tokens = assert_covered(
+        "fx rates by currency on date {\n    amount: money in currency\n}\nparam r = 3%, from 2024-07-01: 4%",
+        "inline",
+    );
+    assert_eq!(scope_of(&tokens, "fx"), "storage.type.comp");
+    assert_eq!(scope_of(&tokens, "rates"), "entity.name.type.comp");
+    assert_eq!(scope_of(&tokens, "in"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "from"), "keyword.other.comp");
+    assert_eq!(scope_of(&tokens, "2024-07-01"), "constant.other.date.comp");
+}

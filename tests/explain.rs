@@ -592,3 +592,61 @@ fn a_clawback_shows_the_rate_read_in_each_original_period() {
     let json = ok(&[&args[..], &["--format", "json"]].concat());
     assert!(json.contains("\"kind\":\"at\"") || json.contains("\"kind\": \"at\""), "{json}");
 }
+
+#[test]
+fn a_draw_explains_its_parts() {
+    // The balance owed after Q4: the balance before, the top-up and what was
+    // recovered, each with the formula it stands for.
+    let args = ["explain", "rules/examples/draws.comp", "--data", "rules/examples/data/draws"];
+    let text =
+        ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q4", "--line", "guarantee_balance"]].concat());
+    for part in [
+        "guarantee_balance = 600.00",
+        "guarantee_balance_before = 1,400.00",
+        "guarantee = 0.00",
+        "guarantee_recovered_from_commission = -800.00",
+        "guarantee_recoverable = 800.00",
+    ] {
+        assert!(text.contains(part), "no `{part}` in:\n{text}");
+    }
+    insta::assert_snapshot!("draw_balance", text);
+}
+
+#[test]
+fn an_interpolated_table_explains_its_segment() {
+    let args =
+        ["explain", "rules/examples/interpolated_rates.comp", "--data", "rules/examples/data/interpolated_rates"];
+    let text = ok(&[&args[..], &["--participant", "R1", "--period", "2024-Q1", "--line", "bonus"]].concat());
+    assert!(text.contains("interpolated tiers on 70%"), "{text}");
+    insta::assert_snapshot!("interpolated_bonus", text);
+}
+
+/// A split row in another currency: converted once, at the deal's rate, then
+/// the participant's share of it; the rows read again add up to the run's.
+#[test]
+fn a_split_row_in_another_currency_shows_its_share_and_rate() {
+    let args = |who: &'static str, period: &'static str| {
+        [
+            "explain",
+            "rules/examples/split_currency_draw.comp",
+            "--data",
+            "rules/examples/data/split_currency_draw",
+            "--participant",
+            who,
+            "--period",
+            period,
+            "--rows",
+        ]
+    };
+    let r1 = ok(&args("R1", "Q2"));
+    // D2: 5,000 USD at 7.20 = 36,000 CNY, R1's 50% at 4% + 1% (senior) = 900
+    let row = r1.lines().find(|l| l.contains("D2")).unwrap_or_else(|| panic!("no D2 row for R1:\n{r1}"));
+    assert!(row.contains("50%") && row.contains("7.2") && row.contains("36,000.00") && row.contains("900.00"), "{row}");
+    // D3, R1's own deal in CNY: whole, no rate, 3% (junior, before 05-15)
+    let row = r1.lines().find(|l| l.contains("D3")).unwrap_or_else(|| panic!("no D3 row for R1:\n{r1}"));
+    assert!(row.contains("100%") && row.contains("10,000.00") && row.contains("300.00"), "{row}");
+    let r2 = ok(&args("R2", "Q1"));
+    // D1: 10,000 USD at 7.00 = 70,000 CNY, R2's 40% at 3% = 840
+    let row = r2.lines().find(|l| l.contains("D1")).unwrap_or_else(|| panic!("no D1 row for R2:\n{r2}"));
+    assert!(row.contains("40%") && row.contains("70,000.00") && row.contains("840.00"), "{row}");
+}

@@ -127,6 +127,10 @@ fn layouts_that_need_care() {
         "section s where role == \"rep\" {\n\n value a = 1 /* one */ /* and */\n\n\n // last\n\n}\n// end",
         "plan \"p\" {\n currency CNY // the money\n\n period quarter\n}\n",
         "/* a block\n   over lines */ param a = 1",
+        "value x = tiers interpolated on A { 50% : 0%  100% : 100% // full\n 150% : (rate) }",
+        "draw g = $1,000 against a + b { recover from a, b }",
+        "draw g = $1,000 against a {not recoverable} // kept\npayout a = 1",
+        "draw g = $1,000 against a\ndraw h = $1 against b {\n}",
     ];
     for case in cases {
         round_trip(case, case);
@@ -355,7 +359,10 @@ fn expr() -> impl Strategy<Value = Expr> {
                 name(),
                 boxed.clone(),
                 opt.clone(),
-                prop::collection::vec((inner.clone(), prop::option::of(inner.clone()), inner.clone()), 1..4)
+                prop::collection::vec(
+                    (inner.clone(), prop::option::of(inner.clone()), any::<bool>(), inner.clone()),
+                    1..4
+                )
             )
                 .prop_map(|(mode, base, of, bands)| ExprKind::Tiers(Tiers {
                     mode,
@@ -363,7 +370,13 @@ fn expr() -> impl Strategy<Value = Expr> {
                     of,
                     bands: bands
                         .into_iter()
-                        .map(|(from, to, pays)| Band { from, to, pays, span: Span::default() })
+                        .map(|(from, to, point, pays)| Band {
+                            point: point && to.is_none(),
+                            from,
+                            to,
+                            pays,
+                            span: Span::default()
+                        })
                         .collect(),
                 })),
             // `rate_paid at original_date`
@@ -381,11 +394,25 @@ fn definition() -> impl Strategy<Value = Item> {
         .prop_map(|(kind, name, expr)| Item::Definition(Definition { kind, name, expr, span: Span::default() }))
 }
 
+fn draw() -> impl Strategy<Value = Item> {
+    let recovery = prop_oneof![
+        Just(None),
+        Just(Some(Recovery::NotRecoverable(Span::default()))),
+        prop::collection::vec(name(), 1..3).prop_map(|lines| Some(Recovery::From { lines, span: Span::default() })),
+    ];
+    (name(), expr(), expr(), recovery, any::<bool>()).prop_map(|(name, amount, against, recovery, braces)| {
+        let body = (braces || recovery.is_some()).then(Span::default);
+        Item::Draw(DrawDecl { name, amount, against, recovery, body, span: Span::default() })
+    })
+}
+
 fn param() -> impl Strategy<Value = Item> {
     let value = prop_oneof![
         expr().prop_map(ParamValue::Single),
         (name(), prop::collection::vec((name(), expr()), 1..4))
             .prop_map(|(grain, entries)| ParamValue::PerPeriod { grain, entries }),
+        (expr(), prop::collection::vec((date().prop_map(sp), expr()), 1..3))
+            .prop_map(|(first, changes)| ParamValue::Dated { first, changes }),
     ];
     (name(), value).prop_map(|(name, value)| Item::Param(ParamDecl { name, value, span: Span::default() }))
 }
@@ -412,25 +439,34 @@ fn header() -> impl Strategy<Value = Item> {
 }
 
 fn table() -> impl Strategy<Value = Item> {
-    let column = (name(), name(), any::<bool>(), prop::option::of(text())).prop_map(|(name, ty, optional, label)| {
-        ColumnDecl { name, ty, optional, label: label.map(sp), span: Span::default() }
-    });
-    (
+    let column = (name(), name(), any::<bool>(), prop::option::of(name()), prop::option::of(text())).prop_map(
+        |(name, ty, optional, currency, label)| ColumnDecl {
+            name,
+            ty,
+            optional,
+            currency,
+            label: label.map(sp),
+            span: Span::default(),
+        },
+    );
+    let names = (
         name(),
         name(),
         prop::option::of(name()),
         name(),
         prop::option::of(name()),
         prop::option::of(name()),
-        prop::collection::vec(column, 0..4),
+        prop::option::of(name()),
+    );
+    (names, prop::collection::vec(column, 0..4)).prop_map(
+        |((kind, name, splits, key, date, from, reports_to), columns)| {
+            Item::Table(TableDecl { kind, name, splits, key, date, from, reports_to, columns, span: Span::default() })
+        },
     )
-        .prop_map(|(kind, name, splits, key, date, reports_to, columns)| {
-            Item::Table(TableDecl { kind, name, splits, key, date, reports_to, columns, span: Span::default() })
-        })
 }
 
 fn section() -> impl Strategy<Value = Item> {
-    let inner = prop::collection::vec(prop_oneof![definition(), param()], 0..4);
+    let inner = prop::collection::vec(prop_oneof![definition(), param(), draw()], 0..4);
     let nested = (name(), expr(), inner.clone()).prop_map(|(name, condition, items)| {
         Item::Section(SectionDecl { name, condition, items, span: Span::default() })
     });
@@ -441,6 +477,6 @@ fn section() -> impl Strategy<Value = Item> {
 }
 
 fn plan_file() -> impl Strategy<Value = PlanFile> {
-    prop::collection::vec(prop_oneof![header(), table(), param(), definition(), definition(), section()], 0..6)
+    prop::collection::vec(prop_oneof![header(), table(), param(), definition(), definition(), draw(), section()], 0..6)
         .prop_map(|items| PlanFile { items })
 }

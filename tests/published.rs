@@ -169,25 +169,31 @@ fn overrides_roll_up_a_hierarchy_once() {
 fn guaranteed_draw_carries_the_balance_owed() {
     // A recoverable draw of 1,000 per period; earnings 500, 700, 400 in periods 1–3:
     // 1,000 is paid each time and the balance owed grows 500, 800, 1,400.
-    let out = run(
-        r#"
-        value earned = sum(amount)
-        value owed_before = prev(owed_after, $0)
-        value recovered = min(owed_before, max(earned - $1,000, 0))
-        payout paid = max(earned - recovered, $1,000)
-        value owed_after = owed_before - recovered + paid - (earned - recovered)
-        info balance_owed = owed_after"#,
-        "R,rep,\n",
-        "R,1\n",
-        "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n",
-    );
-    for q in ["2024-Q1", "2024-Q2", "2024-Q3"] {
-        assert_eq!(line(&out, "R", q, "paid"), "1000.00");
+    let body = r#"
+        payout commission = sum(amount)
+        draw guarantee = $1,000 against commission {
+            recover from commission
+        }"#;
+    let out = run(body, "R,rep,\n", "R,1\n", "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n");
+    for (q, top_up) in [("2024-Q1", "500.00"), ("2024-Q2", "300.00"), ("2024-Q3", "600.00")] {
+        assert_eq!(line(&out, "R", q, "total"), "1000.00");
+        assert_eq!(line(&out, "R", q, "guarantee"), top_up);
     }
-    assert_eq!(line(&out, "R", "2024-Q1", "balance_owed"), "500.00");
-    assert_eq!(line(&out, "R", "2024-Q3", "balance_owed"), "1400.00");
+    assert_eq!(line(&out, "R", "2024-Q1", "guarantee_balance"), "500.00");
+    assert_eq!(line(&out, "R", "2024-Q2", "guarantee_balance"), "800.00");
+    assert_eq!(line(&out, "R", "2024-Q3", "guarantee_balance"), "1400.00");
     // Q4 earns nothing: the guarantee is paid again and the balance grows to 2,400.
-    assert_eq!(line(&out, "R", "2024-Q4", "balance_owed"), "2400.00");
+    assert_eq!(line(&out, "R", "2024-Q4", "total"), "1000.00");
+    assert_eq!(line(&out, "R", "2024-Q4", "guarantee_balance"), "2400.00");
+
+    // Earnings of 1,800 in period 4 recover the 800 above the guarantee: the period
+    // still pays 1,000 and 600 is left owed.
+    let out =
+        run(body, "R,rep,\n", "R,1\n", "2024-01-10,R,500\n2024-04-10,R,700\n2024-07-10,R,400\n2024-10-10,R,1800\n");
+    assert_eq!(line(&out, "R", "2024-Q4", "guarantee"), "0.00");
+    assert_eq!(line(&out, "R", "2024-Q4", "guarantee_recovered_from_commission"), "-800.00");
+    assert_eq!(line(&out, "R", "2024-Q4", "total"), "1000.00");
+    assert_eq!(line(&out, "R", "2024-Q4", "guarantee_balance"), "600.00");
 }
 
 #[test]

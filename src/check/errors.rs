@@ -66,6 +66,22 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// A dated parameter used where its changes cannot apply: a label on the
+    /// use and one on the change.
+    #[error("{message}")]
+    #[diagnostic(code(comp::check::dated))]
+    Dated {
+        message: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+        #[label("{other_label}")]
+        other: SourceSpan,
+        other_label: String,
+        #[help]
+        help: Option<String>,
+    },
+
     /// Definitions that need each other: one label on each reference that
     /// closes the loop.
     #[error("{message}")]

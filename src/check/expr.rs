@@ -303,6 +303,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 span: decl.name.span,
             }),
             ParamValue::PerPeriod { grain, entries } => self.per_period_param(decl, grain, entries),
+            ParamValue::Dated { first, changes } => self.dated_param(decl, first, changes),
         };
         self.param_state[i] = if param.is_some() { ParamState::Done } else { ParamState::Failed };
         self.params[i] = param;
@@ -313,6 +314,24 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let mut scope = Scope::new(Home::Global, Level::Constant, context);
         let typed = self.expr(e, &mut scope)?;
         if typed.ty == Ty::Error {
+            return None;
+        }
+        // A constant is one value; a dated parameter is several.
+        let mut dated = None;
+        typed.expr.walk(&mut |x| {
+            if let ExprKind::Param(id) = x.kind {
+                if let Some(Param { values: ParamValues::Dated(_), name, .. }) = &self.params[id] {
+                    dated.get_or_insert((name.clone(), x.span));
+                }
+            }
+        });
+        if let Some((name, span)) = dated {
+            self.errors.push(CheckError::invalid(
+                format!("{context} cannot use the dated parameter `{name}`"),
+                span,
+                "changes during the year",
+                Some(format!("use `{name}` in a value, where the value in effect on each date applies")),
+            ));
             return None;
         }
         let value = self.eval_constant(&typed.expr);
@@ -464,6 +483,73 @@ impl<'a, 'e> Compiler<'a, 'e> {
         })
     }
 
+    /// `param base_rate = 3%, from 2024-07-01: 4%`: changes in date order,
+    /// inside the plan year, each value of the first one's unit.
+    fn dated_param(
+        &mut self,
+        decl: &ast::ParamDecl,
+        first: &ast::Expr,
+        changes: &[(crate::syntax::Spanned<chrono::NaiveDate>, ast::Expr)],
+    ) -> Option<Param> {
+        let (ty, first_value) = self.constant(first, "a parameter")?;
+        let periods = self.settings.calendar.periods.clone();
+        let (start, end) = match (periods.first(), periods.last()) {
+            (Some(f), Some(l)) => (f.start, l.end),
+            _ => return None,
+        };
+        let mut ok = true;
+        let mut values: Vec<(chrono::NaiveDate, Value)> = Vec::with_capacity(changes.len());
+        for (i, (date, e)) in changes.iter().enumerate() {
+            let d = date.node;
+            if d <= start || d > end {
+                self.errors.push(CheckError::invalid(
+                    format!("`{}` changes on {}, outside the plan year", decl.name.as_str(), d.format("%Y-%m-%d")),
+                    date.span,
+                    "not inside the plan year",
+                    Some(format!(
+                        "a change falls after the plan's first day, {}, and by its last, {}; the first value applies from the start",
+                        start.format("%Y-%m-%d"),
+                        end.format("%Y-%m-%d")
+                    )),
+                ));
+                ok = false;
+            } else if let Some(prev) = i.checked_sub(1).map(|j| changes[j].0.node).filter(|p| *p >= d) {
+                let message = if prev == d {
+                    format!("`{}` changes twice on {}", decl.name.as_str(), d.format("%Y-%m-%d"))
+                } else {
+                    format!("`{}`'s changes are not in date order", decl.name.as_str())
+                };
+                self.errors.push(CheckError::invalid(
+                    message,
+                    date.span,
+                    format!("after {}", prev.format("%Y-%m-%d")),
+                    Some("write each change once, earliest first".into()),
+                ));
+                ok = false;
+            }
+            let Some((t, v)) = self.constant(e, "a parameter") else {
+                ok = false;
+                continue;
+            };
+            if !compatible(ty, t) {
+                self.errors.push(CheckError::type_error(
+                    format!("`{}` mixes {} and {}", decl.name.as_str(), ty, t),
+                    e.span,
+                    format!("this is {t}"),
+                    Some("every dated value must have the first one's unit".into()),
+                ));
+                ok = false;
+            }
+            values.push((d, v));
+        }
+        if !ok {
+            return None;
+        }
+        let mut dated = Dated { first: first_value, changes: values, at_start: Vec::new() };
+        dated.at_start = periods.iter().map(|p| dated.on(p.start).clone()).collect();
+        Some(Param { name: decl.name.node.clone(), ty, values: ParamValues::Dated(dated), span: decl.name.span })
+    }
+
     fn apply_override(&mut self, o: &Override) {
         let Some(NameRef::Param(i)) = self.decls.names.get(&o.name).copied() else {
             let names: Vec<&str> = self.decls.params.iter().map(|p| p.name.as_str()).collect();
@@ -485,6 +571,10 @@ impl<'a, 'e> Compiler<'a, 'e> {
         };
         if matches!(param.values, ParamValues::PerPeriod(_)) {
             self.errors.push(bad("a per-period parameter cannot be set from the command line yet".into(), None));
+            return;
+        }
+        if matches!(param.values, ParamValues::Dated(_)) {
+            self.errors.push(bad("a dated parameter cannot be set from the command line yet".into(), None));
             return;
         }
         let expr = match crate::syntax::parse_expr(&o.value) {
@@ -658,6 +748,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             expr: typed.expr,
             section,
             span: def.name.span,
+            written: self.decls.written.get(def.name.as_str()).cloned(),
         });
         let level = if typed.level == Level::Row { Level::Row } else { Level::Cell };
         self.def_state[i] = DefState::Done { ty, level };
@@ -720,6 +811,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             lookups: self.lookups,
             events: self.events,
             splits: self.splits,
+            fx: None,
             params,
             sections: self.sections,
             row_values: self.row_values,
@@ -1211,6 +1303,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
             return None;
         };
         match id {
+            // INVARIANT: the exchange rates are not found by name above.
+            TableId::Fx => unreachable!("the fx table is not named in formulas"),
             TableId::Events => self.event_column(col, span, scope),
             TableId::Participants => self.attribute(col, span, scope),
             // INVARIANT: a splits table's name is answered above.
@@ -2199,18 +2293,22 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "marginal" => TierMode::Marginal,
             "whole" => TierMode::Whole,
             "lookup" => TierMode::Lookup,
+            "interpolated" => TierMode::Interpolated,
             other => {
                 self.errors.push(CheckError::Unknown {
                     what: "tier mode",
                     name: other.to_string(),
                     span: t.mode.span.into(),
-                    help: did_you_mean(other, ["marginal", "whole", "lookup"]).or_else(|| {
-                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached".into())
+                    help: did_you_mean(other, ["marginal", "whole", "lookup", "interpolated"]).or_else(|| {
+                        Some("`marginal`: each band's rate on the part inside it (超额累进); `whole`: the band reached sets the rate for all (全额累进); `lookup`: the value of the band reached; `interpolated`: the value on the line through points `x : y`".into())
                     }),
                 });
                 return None;
             }
         };
+        if !self.band_shapes(t, mode) {
+            return None;
+        }
         let base = self.numeric_arg(&t.base, scope)?;
         let mut level = base.level;
         let of = match &t.of {
@@ -2245,7 +2343,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
             let pays = self.numeric_arg(&b.pays, scope);
             let (Some(from), Some(to), Some(pays)) = (from, to, pays) else { continue };
             level = self.join_level(level, pays.level, t.base.span, b.pays.span)?;
-            if mode == TierMode::Lookup {
+            if matches!(mode, TierMode::Lookup | TierMode::Interpolated) {
                 // A lookup gives the band's value itself: every band the same unit.
                 lookup_ty = match lookup_ty {
                     None => Some(pays.ty),
@@ -2288,14 +2386,68 @@ impl<'a, 'e> Compiler<'a, 'e> {
             (None, Ty::Known(Type::Money)) => tiers::EdgeUnit::Money(&self.settings.currency),
             _ => tiers::EdgeUnit::Number,
         };
-        if !tiers::validate(&bounds, unit, self.errors) {
+        let valid = if mode == TierMode::Interpolated {
+            let points: Vec<(Decimal, Span)> = bounds.iter().map(|(x, _, span)| (*x, *span)).collect();
+            tiers::validate_points(&points, t.mode.span, unit, self.errors)
+        } else {
+            tiers::validate(&bounds, unit, self.errors)
+        };
+        if !valid {
             return None;
         }
         if let Some(t) = lookup_ty {
             ty = t;
+            // An interpolated table of amounts reads as one paying amounts.
+            if mode == TierMode::Interpolated && t == Ty::Known(Type::Money) {
+                fixed = Some(true);
+            }
         }
         let table = TierTable { mode, base: base.expr, of: of.map(|o| o.expr), bands, fixed: fixed.unwrap_or(false) };
         Some(Typed { expr: Expr { kind: ExprKind::Tiers(Box::new(table)), span }, ty, level })
+    }
+
+    /// Bands of an `interpolated` table are points (`x : y`), and those of
+    /// every other table are bands (`low to high`, `low and above`).
+    fn band_shapes(&mut self, t: &ast::Tiers, mode: TierMode) -> bool {
+        let before = self.errors.len();
+        for b in &t.bands {
+            if mode == TierMode::Interpolated && !b.point {
+                self.errors.push(CheckError::Tiers {
+                    message: "an interpolated table is written as points, not bands".into(),
+                    span: b.span.into(),
+                    label: "a band".into(),
+                    other: Some(t.mode.span.into()),
+                    other_label: "points are read on straight lines between them".into(),
+                    help: Some(format!(
+                        "write each point as `x : y`, e.g. `{} : ...`; or use `tiers lookup` for a step per band",
+                        self.text_hint(&b.from)
+                    )),
+                });
+            } else if mode != TierMode::Interpolated && b.point {
+                self.errors.push(CheckError::Tiers {
+                    message: "a band needs an upper edge".into(),
+                    span: b.span.into(),
+                    label: "no `to ...` or `and above`".into(),
+                    other: None,
+                    other_label: String::new(),
+                    help: Some(format!(
+                        "write `low to high : pays` or `low and above : pays`; points `x : y` belong to `tiers interpolated`, not `tiers {}`",
+                        t.mode.as_str()
+                    )),
+                });
+            }
+        }
+        self.errors.len() == before
+    }
+
+    /// A literal edge as the plan might write it, for a hint.
+    fn text_hint(&self, e: &ast::Expr) -> String {
+        match &e.kind {
+            ast::ExprKind::Percent(p) => format!("{}%", (*p * Decimal::ONE_HUNDRED).normalize()),
+            ast::ExprKind::Number(n) => n.normalize().to_string(),
+            ast::ExprKind::Name { name, .. } => name.node.clone(),
+            _ => "x".into(),
+        }
     }
 
     fn band_edge(&mut self, e: &ast::Expr, expected: Ty, of_base: bool) -> Option<(Expr, Decimal)> {

@@ -5,6 +5,8 @@
 //! found are returned together. After this stage the evaluator never looks a
 //! name up and never checks a type.
 
+mod dated;
+mod draw;
 mod errors;
 mod expr;
 mod order;
@@ -44,17 +46,22 @@ pub fn check(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckE
 
 fn compile(file: &PlanFile, overrides: &[Override]) -> Result<Plan, Vec<CheckError>> {
     let mut errors = Vec::new();
-    let decls = Declarations::collect(file, &mut errors);
+    let (file, written) = draw::expand(file, &mut errors);
+    let mut decls = Declarations::collect(&file, &mut errors);
+    decls.written = written;
     let settings = settings::read(decls.header, &mut errors);
     let tables = collect_tables(&decls.tables, decls.header.map(|h| h.name.span), &mut errors);
-    let Some((participants, events, lookups, splits)) = tables else {
+    let Some((participants, events, lookups, splits, fx)) = tables else {
         return Err(errors);
     };
     let mut c = Compiler::new(settings, participants, events, lookups, splits, &decls, &mut errors);
     c.compile_params(overrides);
     c.compile_sections();
     c.compile_definitions();
-    let plan = c.finish();
+    let plan = c.finish().map(|plan| Plan { fx, ..plan });
+    if let Some(plan) = &plan {
+        dated::check_uses(plan, &decls, &mut errors);
+    }
     if errors.is_empty() {
         Ok(plan.expect("a plan is built when there are no errors"))
     } else {
@@ -71,6 +78,9 @@ pub(crate) struct Declarations<'a> {
     pub defs: Vec<(&'a ast::Definition, Option<SectionId>)>,
     /// Every parameter and definition name → where it is declared.
     pub names: HashMap<String, NameRef>,
+    /// The formula to show for a definition a draw stands for, when its
+    /// expression is not written in the file (by name).
+    pub written: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -88,6 +98,7 @@ impl<'a> Declarations<'a> {
             sections: Vec::new(),
             defs: Vec::new(),
             names: HashMap::new(),
+            written: HashMap::new(),
         };
         let mut spans: HashMap<String, Span> = HashMap::new();
         d.walk(&file.items, None, &mut spans, errors);
@@ -115,6 +126,8 @@ impl<'a> Declarations<'a> {
                     }
                 }
                 Item::Table(t) => self.tables.push(t),
+                // Replaced by its definitions before this walk (draw.rs).
+                Item::Draw(_) => {}
                 Item::Param(p) => {
                     if declare(&p.name, spans, errors) {
                         self.names.insert(p.name.node.clone(), NameRef::Param(self.params.len()));
@@ -175,21 +188,23 @@ fn declare(name: &Ident, spans: &mut HashMap<String, Span>, errors: &mut Vec<Che
     }
 }
 
-fn collect_tables(
-    decls: &[&ast::TableDecl],
-    plan_name: Option<Span>,
-    errors: &mut Vec<CheckError>,
-) -> Option<(TableSchema, TableSchema, Vec<TableSchema>, Option<Splits>)> {
-    const KINDS: [(&str, TableKind); 4] = [
+/// The plan's tables: participants, events, lookups, the splits table and
+/// the exchange rates.
+type Tables = (TableSchema, TableSchema, Vec<TableSchema>, Option<Splits>, Option<FxTable>);
+
+fn collect_tables(decls: &[&ast::TableDecl], plan_name: Option<Span>, errors: &mut Vec<CheckError>) -> Option<Tables> {
+    const KINDS: [(&str, TableKind); 5] = [
         ("participants", TableKind::Participants),
         ("lookup", TableKind::Lookup),
         ("events", TableKind::Events),
         ("splits", TableKind::Splits),
+        ("fx", TableKind::Fx),
     ];
     let mut participants: Option<TableSchema> = None;
     let mut events: Option<TableSchema> = None;
     // The splits table, with the `for` naming its events table.
     let mut splits: Option<(TableSchema, &Ident)> = None;
+    let mut fx: Option<TableSchema> = None;
     let mut lookups: Vec<TableSchema> = Vec::new();
     // Kinds of table declared but rejected (already reported): their absence is
     // not reported again.
@@ -218,7 +233,7 @@ fn collect_tables(
                 span: t.kind.span.into(),
                 help: guess
                     .map(|g| format!("did you mean `{g}`?"))
-                    .or_else(|| Some("a table is `participants`, `lookup`, `events` or `splits`".into())),
+                    .or_else(|| Some("a table is `participants`, `lookup`, `events`, `splits` or `fx`".into())),
             });
             continue;
         };
@@ -229,6 +244,7 @@ fn collect_tables(
         let slot = match kind {
             TableKind::Participants => &mut participants,
             TableKind::Events => &mut events,
+            TableKind::Fx => &mut fx,
             TableKind::Lookup => {
                 lookups.push(schema);
                 continue;
@@ -273,12 +289,30 @@ fn collect_tables(
             help: Some("declare the transactions: `events sales by rep on date { ... }`".into()),
         });
     }
+    let fx = fx.and_then(|schema| fx_table(schema, errors));
+    // Amounts in another currency need the rates to convert them.
+    if fx.is_none() && !invalid.contains(&TableKind::Fx) {
+        for t in decls.iter().filter(|t| t.kind.as_str() == "events") {
+            if let Some(currency) = t.columns.iter().find_map(|c| c.currency.as_ref()) {
+                errors.push(CheckError::invalid(
+                    "amounts in other currencies need an `fx` table",
+                    currency.span,
+                    "no `fx` table to convert with",
+                    Some(
+                        "declare the exchange rates: `fx rates by currency on date { currency: text  date: date  rate: decimal }`"
+                            .into(),
+                    ),
+                ));
+                return None;
+            }
+        }
+    }
     let (participants, events) = (participants?, events?);
     let splits = match splits {
         Some((table, of)) => Some(splits_schema(table, of, &participants, &events, errors)?),
         None => None,
     };
-    Some((participants, events, lookups, splits))
+    Some((participants, events, lookups, splits, fx))
 }
 
 /// Checks a splits table against the events table it divides: its key is an
@@ -421,6 +455,24 @@ fn splits_schema(
     ok.then(|| Splits { participant: participant.expect("checked above"), share, event_key, table })
 }
 
+/// The exchange rates table: its one `decimal` column is the rate.
+fn fx_table(schema: TableSchema, errors: &mut Vec<CheckError>) -> Option<FxTable> {
+    let decimals: Vec<usize> =
+        (0..schema.columns.len()).filter(|&i| schema.columns[i].ty == ColumnType::Decimal).collect();
+    match decimals[..] {
+        [rate] => Some(FxTable { schema, rate }),
+        _ => {
+            errors.push(CheckError::invalid(
+                "an `fx` table has one `decimal` column: the rate",
+                schema.span,
+                if decimals.is_empty() { "no `decimal` column" } else { "more than one `decimal` column" },
+                Some("declare `rate: decimal`, the plan-currency amount of one unit of the row's currency".into()),
+            ));
+            None
+        }
+    }
+}
+
 fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError>) -> Option<TableSchema> {
     let mut columns: Vec<ColumnSchema> = Vec::new();
     let mut ok = true;
@@ -455,7 +507,13 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
             ));
             ok = false;
         }
-        columns.push(ColumnSchema { name: c.name.node.clone(), ty, optional: c.optional, span: c.name.span });
+        columns.push(ColumnSchema {
+            name: c.name.node.clone(),
+            ty,
+            optional: c.optional,
+            currency: None,
+            span: c.name.span,
+        });
     }
     let find = |id: &Ident, role: &str, errors: &mut Vec<CheckError>| -> Option<usize> {
         let found = columns.iter().position(|c| c.name == id.node);
@@ -503,8 +561,49 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
         }
         _ => {}
     }
+    // `amount: money in currency`: only amounts of events, in a text column.
+    let mut currencies = Vec::new();
+    for c in &t.columns {
+        let Some(currency) = &c.currency else { continue };
+        let Some(i) = columns.iter().position(|o| o.name == c.name.node) else { continue };
+        if kind != TableKind::Events {
+            errors.push(CheckError::invalid(
+                "only amounts of the events table can be in another currency",
+                currency.span,
+                format!("`{}` is not an events table", t.name.as_str()),
+                Some("remove `in ...`: other tables' amounts are in the plan's currency".into()),
+            ));
+            ok = false;
+            continue;
+        }
+        if columns[i].ty != ColumnType::Money {
+            errors.push(CheckError::invalid(
+                "only a money column can be in another currency",
+                currency.span,
+                format!("`{}` is {}", columns[i].name, columns[i].ty.name()),
+                Some(format!("declare `{}: money in {}`, or remove `in ...`", columns[i].name, currency.as_str())),
+            ));
+            ok = false;
+            continue;
+        }
+        let Some(k) = find(currency, "currency column (`in`)", errors) else {
+            ok = false;
+            continue;
+        };
+        if columns[k].ty != ColumnType::Text || columns[k].optional {
+            errors.push(CheckError::invalid(
+                "a currency column must be required text",
+                currency.span,
+                format!("`{}` is {}", columns[k].name, columns[k].ty.name()),
+                Some("each row names its currency with a code such as `USD`".into()),
+            ));
+            ok = false;
+            continue;
+        }
+        currencies.push((i, k));
+    }
     let date = match (&t.date, kind) {
-        (Some(d), TableKind::Events) => {
+        (Some(d), TableKind::Events | TableKind::Fx) => {
             let i = find(d, "date (`on`)", errors);
             if let Some(i) = i {
                 if columns[i].ty != ColumnType::Date {
@@ -528,9 +627,22 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
             ));
             None
         }
+        (None, TableKind::Fx) => {
+            errors.push(CheckError::invalid(
+                "an `fx` table needs a date column",
+                t.name.span,
+                "no `on` column",
+                Some(format!(
+                    "write `fx {} by {} on <date column>`: each rate applies from its date",
+                    t.name.as_str(),
+                    t.key.as_str()
+                )),
+            ));
+            None
+        }
         (Some(d), _) => {
             errors.push(CheckError::invalid(
-                "only events tables have a date column",
+                "only events and `fx` tables have a date column",
                 d.span,
                 "not an events table",
                 Some("remove `on ...`".into()),
@@ -540,9 +652,34 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
         (None, _) => None,
     };
     let key = key?;
-    if !ok || (kind == TableKind::Events && date.is_none()) {
+    if !ok || (matches!(kind, TableKind::Events | TableKind::Fx) && date.is_none()) {
         return None;
     }
+    let from = match &t.from {
+        Some(f) if kind != TableKind::Participants => {
+            errors.push(CheckError::invalid(
+                "only the participants table has effective dates",
+                f.span,
+                "not a participants table",
+                Some("write `from COLUMN` on the `participants` table".into()),
+            ));
+            return None;
+        }
+        Some(f) => {
+            let c = find(f, "effective date column (`from`)", errors)?;
+            if columns[c].ty != ColumnType::Date {
+                errors.push(CheckError::invalid(
+                    "the effective date column must be a date",
+                    f.span,
+                    format!("`{}` is {}", columns[c].name, columns[c].ty.name()),
+                    Some("each row is in effect from its date: `2024-07-01`".into()),
+                ));
+                return None;
+            }
+            Some(c)
+        }
+        None => None,
+    };
     let reports_to = match &t.reports_to {
         Some(r) if kind != TableKind::Participants => {
             errors.push(CheckError::invalid(
@@ -568,7 +705,10 @@ fn table_schema(t: &ast::TableDecl, kind: TableKind, errors: &mut Vec<CheckError
         }
         None => None,
     };
-    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, reports_to, span: t.name.span })
+    for (i, k) in currencies {
+        columns[i].currency = Some(k);
+    }
+    Some(TableSchema { name: t.name.node.clone(), kind, columns, key, date, reports_to, from, span: t.name.span })
 }
 
 /// What to write in the data instead of leaving a required cell empty.

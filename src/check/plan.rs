@@ -32,6 +32,9 @@ pub struct Plan {
     pub events: TableSchema,
     /// The splits table, if the plan credits rows to several participants.
     pub splits: Option<Splits>,
+    /// The exchange rates (`fx rates by currency on date { ... }`), if the plan
+    /// has amounts in other currencies.
+    pub fx: Option<FxTable>,
     pub params: Vec<Param>,
     pub sections: Vec<Section>,
     pub row_values: Vec<RowValue>,
@@ -52,12 +55,14 @@ impl Plan {
             TableId::Lookup(i) => &self.lookups[i],
             // INVARIANT: `TableId::Splits` is only handed out when the plan has one.
             TableId::Splits => &self.splits.as_ref().expect("a splits table").table,
+            TableId::Fx => &self.fx.as_ref().expect("an fx table id only when there is one").schema,
         }
     }
 
     pub fn tables(&self) -> impl Iterator<Item = (TableId, &TableSchema)> {
         std::iter::once((TableId::Participants, &self.participants))
             .chain(self.lookups.iter().enumerate().map(|(i, t)| (TableId::Lookup(i), t)))
+            .chain(self.fx.iter().map(|f| (TableId::Fx, &f.schema)))
             .chain(std::iter::once((TableId::Events, &self.events)))
             .chain(self.splits.iter().map(|s| (TableId::Splits, &s.table)))
     }
@@ -73,6 +78,7 @@ pub enum TableId {
     Events,
     Lookup(usize),
     Splits,
+    Fx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +88,17 @@ pub enum TableKind {
     Events,
     /// Shares of event rows credited to several participants.
     Splits,
+    /// Exchange rates into the plan's currency, by currency and date.
+    Fx,
+}
+
+/// The exchange rates: the schema's key is the currency, its date the day a
+/// rate applies from; `rate` is the plan-currency amount of one unit.
+#[derive(Debug, Clone)]
+pub struct FxTable {
+    pub schema: TableSchema,
+    /// Index of the rate column (the table's one `decimal` column).
+    pub rate: usize,
 }
 
 /// `splits deal_splits for sales by id { id: text  rep: text  share: percent }`:
@@ -110,6 +127,9 @@ pub struct TableSchema {
     pub date: Option<usize>,
     /// Index of the participants table's manager column (`reports to ...`).
     pub reports_to: Option<usize>,
+    /// Index of the participants table's effective date column (`from ...`):
+    /// each row is in effect from its date until the participant's next row.
+    pub from: Option<usize>,
     pub span: Span,
 }
 
@@ -124,6 +144,9 @@ pub struct ColumnSchema {
     pub name: String,
     pub ty: ColumnType,
     pub optional: bool,
+    /// `money in COLUMN`: the events column naming each row's currency; the
+    /// amount is converted into the plan's currency as the row is read.
+    pub currency: Option<usize>,
     pub span: Span,
 }
 
@@ -316,13 +339,49 @@ pub struct Param {
 pub enum ParamValues {
     Single(Value),
     PerPeriod(Vec<Value>),
+    /// `3%, from 2024-07-01: 4%`: a value that changes from dates on.
+    Dated(Dated),
+}
+
+/// A dated parameter: the first value, and each change from its date on.
+#[derive(Debug, Clone)]
+pub struct Dated {
+    pub first: Value,
+    /// In date order, each date inside the plan year.
+    pub changes: Vec<(NaiveDate, Value)>,
+    /// The value in effect at each period's start.
+    pub at_start: Vec<Value>,
+}
+
+impl Dated {
+    /// The value in effect on `date`: the last change on or before it.
+    pub fn on(&self, date: NaiveDate) -> &Value {
+        let i = self.changes.partition_point(|(d, _)| *d <= date);
+        if i == 0 {
+            &self.first
+        } else {
+            &self.changes[i - 1].1
+        }
+    }
 }
 
 impl ParamValues {
+    /// The value for a period: for a dated parameter, the one in effect at
+    /// the period's start (the checker rejects a per-period use of one that
+    /// changes inside a period).
     pub fn at(&self, period: usize) -> &Value {
         match self {
             ParamValues::Single(v) => v,
             ParamValues::PerPeriod(vs) => &vs[period],
+            ParamValues::Dated(d) => &d.at_start[period],
+        }
+    }
+
+    /// The value for an event row dated `date` in `period`.
+    pub fn on(&self, date: NaiveDate, period: usize) -> &Value {
+        match self {
+            ParamValues::Dated(d) => d.on(date),
+            _ => self.at(period),
         }
     }
 }
@@ -464,6 +523,9 @@ pub struct CellDef {
     pub expr: Expr,
     pub section: Option<SectionId>,
     pub span: Span,
+    /// The formula to show when the expression is not written in the plan:
+    /// the parts of a draw.
+    pub written: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -502,6 +564,21 @@ pub enum TierMode {
     /// The value of the band the base falls in (a step function; nested, a
     /// matrix of coefficients).
     Lookup,
+    /// The value read off the straight lines through points `x : y`, flat
+    /// before the first point and after the last (each band is a point: its
+    /// `from` is x, its `pays` y, its `to` none).
+    Interpolated,
+}
+
+impl TierMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            TierMode::Marginal => "marginal",
+            TierMode::Whole => "whole",
+            TierMode::Lookup => "lookup",
+            TierMode::Interpolated => "interpolated",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -511,7 +588,8 @@ pub struct TierTable {
     /// Band edges are multiplied by this (percent-of-quota bands).
     pub of: Option<Expr>,
     pub bands: Vec<TierBand>,
-    /// Bands pay a fixed amount instead of a rate.
+    /// Bands pay a fixed amount instead of a rate (for `interpolated`: the
+    /// points' values are amounts).
     pub fixed: bool,
 }
 
@@ -693,6 +771,18 @@ impl Plan {
                 h.cond.walk(&mut mark);
             }
         }
+        // A converted amount needs its row's currency.
+        for (i, c) in self.events.columns.iter().enumerate() {
+            if let Some(currency) = c.currency.filter(|_| used[i]) {
+                used[currency] = true;
+            }
+        }
         used
+    }
+
+    /// The events columns converted into the plan's currency (`money in
+    /// COLUMN`), each with its currency column.
+    pub fn converted_columns(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.events.columns.iter().enumerate().filter_map(|(i, c)| c.currency.map(|k| (i, k)))
     }
 }

@@ -107,6 +107,36 @@ pub fn validate(bands: &[(Decimal, Option<Decimal>, Span)], unit: EdgeUnit, erro
     errors.len() == before
 }
 
+/// Checks the points of an `interpolated` table (already evaluated): at least
+/// two, each to the right of the one before.
+pub fn validate_points(points: &[(Decimal, Span)], mode: Span, unit: EdgeUnit, errors: &mut Vec<CheckError>) -> bool {
+    let before = errors.len();
+    if points.len() < 2 {
+        errors.push(CheckError::Tiers {
+            message: "an interpolated table needs at least two points".into(),
+            span: points.first().map_or(mode, |p| p.1).into(),
+            label: "the only point".into(),
+            other: None,
+            other_label: String::new(),
+            help: Some("a line needs two points to run through, e.g. `50% : 0%  100% : 100%`".into()),
+        });
+    }
+    for pair in points.windows(2) {
+        let ((x0, s0), (x1, s1)) = (pair[0], pair[1]);
+        if x1 <= x0 {
+            errors.push(CheckError::Tiers {
+                message: format!("points out of order: {} comes after {}", edge(x1, unit), edge(x0, unit)),
+                span: s1.into(),
+                label: if x1 == x0 { "the same x as the point before" } else { "left of the point before" }.into(),
+                other: Some(s0.into()),
+                other_label: "the point before".into(),
+                help: Some("write the points lowest x first, each x once".into()),
+            });
+        }
+    }
+    errors.len() == before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 mod cell;
 mod errors;
 mod events;
+mod fx;
 mod records;
 mod source;
 mod splits;
@@ -17,6 +18,7 @@ pub use cell::date as parse_date;
 pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};
+pub use fx::{FxRates, History};
 pub use source::Snippet;
 pub(crate) use source::{Line, OpenQuote, QuoteScan};
 pub use splits::{percent, SplitShares};
@@ -83,10 +85,17 @@ pub struct StaticData {
     pub ids: Vec<Arc<str>>,
     pub index: HashMap<Arc<str>, usize>,
     /// The participants table's row for each participant.
+    /// For a participants table with effective dates (`from ...`), the row
+    /// in effect at the plan's start (before a participant's first row, that
+    /// row applies).
     pub attributes: Vec<Vec<Value>>,
     pub lookups: Vec<Lookup>,
     /// The splits table, when the plan has one.
     pub splits: Option<SplitShares>,
+    /// The participants table's rows by effective date (`from ...`), if it has them.
+    pub history: Option<History>,
+    /// The exchange rates, if the plan declares them.
+    pub fx: Option<FxRates>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,19 +109,45 @@ impl StaticData {
     pub fn participant(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
+
+    /// Participant `p`'s attributes in effect for period `t` (at its start).
+    pub fn attributes_in(&self, p: usize, t: usize) -> &[Value] {
+        match &self.history {
+            Some(h) => h.in_period(p, t),
+            None => &self.attributes[p],
+        }
+    }
+
+    /// Participant `p`'s attributes in effect on `date`.
+    pub fn attributes_on(&self, p: usize, date: chrono::NaiveDate) -> &[Value] {
+        match &self.history {
+            Some(h) => h.on(p, date),
+            None => &self.attributes[p],
+        }
+    }
 }
 
 /// Reads the participants and lookup tables.
 pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataError>> {
     let mut errors = Vec::new();
-    let participants = read_table(&plan.participants, inputs.path(&plan.participants), &mut errors);
-    let lookups: Vec<_> = plan.lookups.iter().map(|t| read_table(t, inputs.path(t), &mut errors)).collect();
+    let participants =
+        read_table(&plan.participants, inputs.path(&plan.participants), plan.participants.from, None, &mut errors);
+    let lookups: Vec<_> = plan.lookups.iter().map(|t| read_table(t, inputs.path(t), None, None, &mut errors)).collect();
+    let fx = plan.fx.as_ref().and_then(|f| fx::read(plan, f, inputs.path(&f.schema), &mut errors));
     if !errors.is_empty() {
         return Err(errors);
     }
     let (mut rows, _) = participants.expect("read without errors");
     let key = plan.participants.key;
-    rows.sort_by(|a, b| a.1[key].cmp(&b.1[key]));
+    // By participant, then by effective date: each participant's first row
+    // stands for it where one row is needed.
+    rows.sort_by(|a, b| {
+        a.1[key]
+            .cmp(&b.1[key])
+            .then_with(|| plan.participants.from.map_or(std::cmp::Ordering::Equal, |f| a.1[f].cmp(&b.1[f])))
+    });
+    let history = plan.participants.from.map(|from| History::new(plan, &rows, key, from));
+    rows.dedup_by(|b, a| a.1[key] == b.1[key]);
     let ids: Vec<Arc<str>> = rows
         .iter()
         .map(|(_, r)| match &r[key] {
@@ -141,6 +176,10 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
             Lookup { rows, by_participant }
         })
         .collect();
+    let attributes = match &history {
+        Some(h) => (0..ids.len()).map(|p| h.in_period(p, 0).to_vec()).collect(),
+        None => attributes,
+    };
     let splits = match &plan.splits {
         Some(schema) => {
             let find = |id: &str| index.get(id).copied();
@@ -150,24 +189,52 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
         }
         None => None,
     };
-    Ok(StaticData { ids, index, attributes, lookups, splits })
+    Ok(StaticData { ids, index, attributes, lookups, splits, history, fx })
 }
 
-type Rows = Vec<(usize, Vec<Value>)>;
+pub(crate) type Rows = Vec<(usize, Vec<Value>)>;
 
-/// Reads a small keyed table whole; rejects duplicate keys.
-fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) -> Option<(Rows, ())> {
+/// A check of a whole row of a small table (the exchange rates' rate).
+pub(crate) type RowCheck<'a> = dyn Fn(&[Value]) -> Option<RowProblem> + 'a;
+
+/// Reads a small keyed table whole; rejects duplicate keys. With `dated` (a
+/// date column), a key may appear once per date.
+pub(crate) fn read_table(
+    schema: &TableSchema,
+    path: &Path,
+    dated: Option<usize>,
+    check: Option<&RowCheck<'_>>,
+    errors: &mut Vec<DataError>,
+) -> Option<(Rows, ())> {
     let before = errors.len();
     let mut rows: Rows = Vec::new();
-    // Each key's first record position (line, byte).
-    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+    // Each key's (and date's) first record position (line, byte).
+    let mut seen: HashMap<(String, Option<Value>), (usize, usize)> = HashMap::new();
     let result = for_each_record(schema, path, errors, |line, byte, values| {
         let owned: Vec<Value> = values.iter().map(|v| v.to_owned_value()).collect();
+        if let Some(problem) = check.and_then(|c| c(&owned)) {
+            return Err(problem);
+        }
         if let Value::Text(k) = &owned[schema.key] {
             if let Some(padded) = padded_key(k, &schema.name, |_| None) {
                 return Err(RowProblem { column: Some(schema.key), ..padded });
             }
-            if let Some(&(first, first_byte)) = seen.get(&**k) {
+            let date = dated.map(|d| owned[d].clone());
+            if let (Some(&(first, first_byte)), Some(d), Some(Value::Date(on))) =
+                (seen.get(&(k.to_string(), date.clone())), dated, &date)
+            {
+                let first = Line::read(path, first, first_byte).number;
+                let on = on.format("%Y-%m-%d");
+                return Err(RowProblem {
+                    column: Some(d),
+                    message: format!("`{k}` has two rows from {on} in `{}`", schema.name),
+                    label: "the same date again".into(),
+                    help: Some(format!(
+                        "line {first} is already `{k}`'s row from {on}; each row is in effect from its own date until the next, so give each change one row"
+                    )),
+                });
+            }
+            if let Some(&(first, first_byte)) = seen.get(&(k.to_string(), date.clone())) {
                 // The record position's line can be one short (CRLF): read it back.
                 let first = Line::read(path, first, first_byte).number;
                 return Err(RowProblem {
@@ -180,7 +247,7 @@ fn read_table(schema: &TableSchema, path: &Path, errors: &mut Vec<DataError>) ->
                     )),
                 });
             }
-            seen.insert(k.to_string(), (line, byte));
+            seen.insert((k.to_string(), date), (line, byte));
         }
         rows.push((line, owned));
         Ok(())

@@ -24,8 +24,8 @@ pub struct Evaluation<'p> {
     store: Vec<Option<Value>>,
     /// Cells whose evaluation failed (their store slot holds zero).
     failed: Vec<bool>,
-    /// For each aggregate across participants (by id): the groups it ranges over.
-    groups: Vec<Groups>,
+    /// For each aggregate across participants (by id) and period: the groups it ranges over.
+    groups: Vec<Vec<Groups>>,
     /// Group results by (aggregate, period, group), computed once.
     cache: Mutex<HashMap<(usize, usize, usize), Arc<Cached>>>,
 }
@@ -148,68 +148,78 @@ impl<'p> Evaluation<'p> {
         let n = statics.ids.len();
         let periods = plan.calendar.periods.len();
         let in_domain = |domain: Option<SectionId>, p: usize| domain.is_none_or(|s| members[s][p]);
+        // Per period: with effective-dated attributes a participant may change
+        // team (or manager) during the year; the groups follow, period by period.
         let groups = plan
             .across
             .iter()
-            .map(|a| match a.scope {
-                AcrossScope::Group(col) => {
-                    let mut keys: HashMap<&Value, usize> = HashMap::new();
-                    let mut groups = Groups::default();
-                    for p in 0..n {
-                        let next = keys.len();
-                        let g = *keys.entry(&statics.attributes[p][col]).or_insert(next);
-                        if g == groups.members.len() {
-                            groups.members.push(Vec::new());
-                        }
-                        groups.of.push(g);
-                        if in_domain(a.domain, p) {
-                            groups.members[g].push(p);
-                        }
-                    }
-                    groups
-                }
-                AcrossScope::Reports { transitive } => {
-                    // Each participant's own group: those below it.
-                    let col = plan.participants.reports_to.expect("the checker requires `reports to`");
-                    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
-                    for q in 0..n {
-                        if let Value::Text(m) = &statics.attributes[q][col] {
-                            if let Some(&boss) = statics.index.get(&**m) {
-                                if boss != q {
-                                    direct[boss].push(q);
-                                }
-                            }
-                        }
-                    }
-                    let members = (0..n)
-                        .map(|p| {
-                            let mut below = direct[p].clone();
-                            if transitive {
-                                // Breadth first; `seen` stops a loop in bad data.
-                                let mut seen = vec![false; n];
-                                seen[p] = true;
-                                let mut i = 0;
-                                while i < below.len() {
-                                    let q = below[i];
-                                    if !seen[q] {
-                                        seen[q] = true;
-                                        below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+            .map(|a| {
+                (0..periods)
+                    .map(|t| {
+                        let attributes = |p: usize| statics.attributes_in(p, t);
+                        match a.scope {
+                            AcrossScope::Group(col) => {
+                                let mut keys: HashMap<&Value, usize> = HashMap::new();
+                                let mut groups = Groups::default();
+                                for p in 0..n {
+                                    let next = keys.len();
+                                    let g = *keys.entry(&attributes(p)[col]).or_insert(next);
+                                    if g == groups.members.len() {
+                                        groups.members.push(Vec::new());
                                     }
-                                    i += 1;
+                                    groups.of.push(g);
+                                    if in_domain(a.domain, p) {
+                                        groups.members[g].push(p);
+                                    }
                                 }
-                                below.sort_unstable();
-                                below.dedup();
+                                groups
                             }
-                            below.retain(|&q| in_domain(a.domain, q));
-                            below
-                        })
-                        .collect();
-                    Groups { of: (0..n).collect(), members }
-                }
-                AcrossScope::All => {
-                    Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
-                }
-                AcrossScope::Periods(_) => Groups::default(),
+                            AcrossScope::Reports { transitive } => {
+                                // Each participant's own group: those below it.
+                                let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                                let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                                for q in 0..n {
+                                    if let Value::Text(m) = &attributes(q)[col] {
+                                        if let Some(&boss) = statics.index.get(&**m) {
+                                            if boss != q {
+                                                direct[boss].push(q);
+                                            }
+                                        }
+                                    }
+                                }
+                                let members = (0..n)
+                                    .map(|p| {
+                                        let mut below = direct[p].clone();
+                                        if transitive {
+                                            // Breadth first; `seen` stops a loop in bad data.
+                                            let mut seen = vec![false; n];
+                                            seen[p] = true;
+                                            let mut i = 0;
+                                            while i < below.len() {
+                                                let q = below[i];
+                                                if !seen[q] {
+                                                    seen[q] = true;
+                                                    below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                                }
+                                                i += 1;
+                                            }
+                                            below.sort_unstable();
+                                            below.dedup();
+                                        }
+                                        below.retain(|&q| in_domain(a.domain, q));
+                                        below
+                                    })
+                                    .collect();
+                                Groups { of: (0..n).collect(), members }
+                            }
+                            AcrossScope::All => Groups {
+                                of: vec![0; n],
+                                members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()],
+                            },
+                            AcrossScope::Periods(_) => Groups::default(),
+                        }
+                    })
+                    .collect()
             })
             .collect();
         let mut ev = Evaluation {
@@ -349,8 +359,8 @@ impl<'p> Evaluation<'p> {
 
     /// The members of `p`'s group for an aggregate across participants (in the
     /// aggregate's domain), sorted by id; `None` for aggregates across periods.
-    pub fn group_members(&self, across: crate::check::AcrossId, p: usize) -> Option<&[usize]> {
-        let groups = &self.groups[across];
+    pub fn group_members(&self, across: crate::check::AcrossId, p: usize, t: usize) -> Option<&[usize]> {
+        let groups = self.groups[across].get(t)?;
         let g = *groups.of.get(p)?;
         Some(&groups.members[g])
     }
@@ -375,7 +385,7 @@ impl<'p> Evaluation<'p> {
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }
             AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
-                let group = self.groups[id].of[p];
+                let group = self.groups[id][t].of[p];
                 let key = (id, t, group);
                 let cached = self.cache.lock().expect("no panics while holding the lock").get(&key).cloned();
                 let cached = match cached {
@@ -383,7 +393,7 @@ impl<'p> Evaluation<'p> {
                     None => {
                         // Computed outside the borrow: the argument may itself
                         // hold aggregates that fill the cache.
-                        let members = &self.groups[id].members[group];
+                        let members = &self.groups[id][t].members[group];
                         let c = Arc::new(match a.func {
                             AcrossFunc::Rank => {
                                 let mut values =
@@ -470,7 +480,8 @@ impl<'a, 'p: 'a> Env<'a> for CellEnv<'a, 'p> {
         period_part(self.ev.plan, self.t, part)
     }
     fn attribute(&self, col: usize) -> Val<'a> {
-        self.ev.statics.attributes[self.p][col].as_val()
+        // The attributes in effect at the period's start.
+        self.ev.statics.attributes_in(self.p, self.t)[col].as_val()
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         lookup(self.ev.plan, &self.ev.statics, self.p, table, col)

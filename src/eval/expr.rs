@@ -251,6 +251,9 @@ pub fn tier_bands<'a, E: Env<'a>>(t: &'a TierTable, env: &E, mut step: impl FnMu
             None => Ok(v),
         }
     };
+    if t.mode == TierMode::Interpolated {
+        return interpolate(t, x, edge, env, step);
+    }
     let mut total = Decimal::ZERO;
     for (i, band) in t.bands.iter().enumerate() {
         let from = edge(&band.from)?;
@@ -298,6 +301,58 @@ pub fn tier_bands<'a, E: Env<'a>>(t: &'a TierTable, env: &E, mut step: impl FnMu
         step(report);
     }
     Ok(total)
+}
+
+/// An `interpolated` table: the value on the straight line between the two
+/// points around `x`, flat before the first point and after the last (a curve
+/// through points has no slope to extend). Each segment is reported as a band
+/// from its point to the next; the one `x` falls in carries the value.
+fn interpolate<'a, E: Env<'a>>(
+    t: &'a TierTable,
+    x: Decimal,
+    edge: impl Fn(&'a Expr) -> EvalResult<Decimal>,
+    env: &E,
+    mut step: impl FnMut(BandStep),
+) -> EvalResult<Decimal> {
+    let fail = |fault: Fault, span| Box::new(Failure { fault, span });
+    let mut xs = Vec::with_capacity(t.bands.len());
+    for band in &t.bands {
+        xs.push(edge(&band.from)?);
+    }
+    let y = |i: usize| eval(&t.bands[i].pays, env).map(|v| v.num());
+    let last = t.bands.len() - 1;
+    for i in 0..=last {
+        let from = xs[i];
+        let to = xs.get(i + 1).copied();
+        let report = BandStep { band: i, from, to, base: x, portion: Decimal::ZERO, pays: None, amount: Decimal::ZERO };
+        let before_first = i == 0 && x < from;
+        let inside = x >= from && to.is_none_or(|to| x < to);
+        if !(before_first || inside) {
+            step(report);
+            continue;
+        }
+        let y0 = y(i)?;
+        let value = match to {
+            Some(to) if !before_first => {
+                let span = t.bands[i].span;
+                // Multiplied before dividing, so that the value is exact
+                // whenever it can be.
+                let rise = arith(ArithOp::Sub, y(i + 1)?, y0).map_err(|f| fail(f, span))?;
+                let run = arith(ArithOp::Sub, x, from).map_err(|f| fail(f, span))?;
+                let width = arith(ArithOp::Sub, to, from).map_err(|f| fail(f, span))?;
+                let part = arith(ArithOp::Mul, rise, run).map_err(|f| fail(f, span))?;
+                let part = arith(ArithOp::Div, part, width).map_err(|f| fail(f, span))?;
+                arith(ArithOp::Add, y0, part).map_err(|f| fail(f, span))?
+            }
+            _ => y0,
+        };
+        let portion = if before_first { Decimal::ZERO } else { x - from };
+        step(BandStep { portion, pays: Some(y0), amount: value, ..report });
+        return Ok(value);
+    }
+    // INVARIANT: the checker requires two points or more, and the loop returns
+    // at the segment holding `x` (the last point's is open above).
+    unreachable!("interpolated table without points")
 }
 
 /// Evaluates an expression that uses only literals and parameters.

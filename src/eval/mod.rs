@@ -58,11 +58,21 @@ struct Worker<'a> {
     program: &'a RowProgram<'a>,
     accumulators: Accumulators,
     scratch: Vec<Val<'static>>,
+    /// The row with its amounts converted into the plan's currency (`money in ...`).
+    converted: Vec<Val<'static>>,
     errors: Vec<(usize, EvalError)>,
 }
 
 impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
+        // Amounts in other currencies are converted once, then the row is
+        // credited (split or whole) in the plan's currency.
+        let mut converted = crate::value::recycle(std::mem::take(&mut self.converted));
+        let row = if self.program.statics().convert(self.program.plan(), row, &mut converted)? {
+            &converted[..]
+        } else {
+            row
+        };
         for (q, share) in self.program.credits(p, row) {
             if let Err(e) = self.program.push_share(&mut self.accumulators, &mut self.scratch, q, t, row, share) {
                 if self.errors.len() < data::MAX_ERRORS {
@@ -70,6 +80,7 @@ impl data::EventSink for Worker<'_> {
                 }
             }
         }
+        self.converted = crate::value::recycle(converted);
         Ok(())
     }
 }
@@ -122,6 +133,7 @@ pub fn run_with<'p>(
             program: &program,
             accumulators: Accumulators::new(plan, statics.ids.len()),
             scratch: Vec::new(),
+            converted: Vec::new(),
             errors: Vec::new(),
         })
         .collect();

@@ -56,6 +56,14 @@ impl<'p> RowProgram<'p> {
         Ok(RowProgram { plan, statics, members, steps })
     }
 
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    pub fn statics(&self) -> &'p StaticData {
+        self.statics
+    }
+
     pub fn into_members(self) -> Vec<Vec<bool>> {
         self.members
     }
@@ -140,9 +148,23 @@ struct RowEnv<'a, 'v, 'p> {
     share: Decimal,
 }
 
+impl RowEnv<'_, '_, '_> {
+    fn date(&self) -> chrono::NaiveDate {
+        // INVARIANT: the checker requires a date column on the events table.
+        match self.columns[self.program.plan.events.date.expect("events have a date")] {
+            Val::Date(d) => d,
+            other => unreachable!("date column holds {other:?}"),
+        }
+    }
+}
+
 impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
     fn param(&self, id: usize) -> Val<'a> {
-        self.program.plan.params[id].values.at(self.t).as_val()
+        // A dated parameter takes the value in effect on the row's date.
+        match &self.program.plan.params[id].values {
+            crate::check::ParamValues::Dated(d) => d.on(self.date()).as_val(),
+            values => values.at(self.t).as_val(),
+        }
     }
     fn period(&self) -> usize {
         self.t
@@ -163,7 +185,11 @@ impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
         self.program.plan.calendar.period_of(date)
     }
     fn attribute(&self, col: usize) -> Val<'a> {
-        self.program.statics.attributes[self.p][col].as_val()
+        // With effective-dated attributes, the row's date picks them.
+        match &self.program.statics.history {
+            Some(_) => self.program.statics.attributes_on(self.p, self.date())[col].as_val(),
+            None => self.program.statics.attributes[self.p][col].as_val(),
+        }
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         super::cells::lookup(self.program.plan, self.program.statics, self.p, table, col)

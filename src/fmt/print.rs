@@ -280,6 +280,7 @@ impl<'s> Printer<'s> {
                 Item::Param(p) => self.param(p, indent),
                 Item::Section(s) => self.section(s, indent),
                 Item::Definition(d) => self.definition(d, indent),
+                Item::Draw(d) => self.draw(d, indent),
             }
         }
     }
@@ -343,6 +344,10 @@ impl<'s> Printer<'s> {
             self.put(&format!(" on {}", d.node));
             last = d.span;
         }
+        if let Some(f) = &t.from {
+            self.put(&format!(" from {}", f.node));
+            last = f.span;
+        }
         if let Some(r) = &t.reports_to {
             self.put(&format!(" reports to {}", r.node));
             last = r.span;
@@ -356,6 +361,9 @@ impl<'s> Printer<'s> {
             self.put(&c.ty.node);
             if c.optional {
                 self.put("?");
+            }
+            if let Some(currency) = &c.currency {
+                self.put(&format!(" in {}", currency.node));
             }
             if let Some(label) = &c.label {
                 self.cell();
@@ -399,6 +407,31 @@ impl<'s> Printer<'s> {
             self.top_expr(&d.expr);
         }
         self.reach(self.end(d.span));
+    }
+
+    fn draw(&mut self, d: &DrawDecl, indent: usize) {
+        self.open(indent, Class::None, self.start(d.span), true);
+        self.put(&format!("draw {} = ", d.name.node));
+        self.top_expr(&d.amount);
+        self.put(" against ");
+        self.top_expr(&d.against);
+        if d.body.is_none() {
+            self.reach(self.end(d.span));
+            return;
+        }
+        self.open_brace(self.outer_end(&d.against));
+        let (text, span) = match &d.recovery {
+            Some(Recovery::From { lines, span }) => {
+                let names: Vec<&str> = lines.iter().map(|l| l.node.as_str()).collect();
+                (format!("recover from {}", names.join(", ")), *span)
+            }
+            Some(Recovery::NotRecoverable(span)) => ("not recoverable".to_string(), *span),
+            None => return self.close(indent, d.span),
+        };
+        self.open(indent + INDENT, Class::None, self.start(span), true);
+        self.put(&text);
+        self.reach(self.end(span));
+        self.close(indent, d.span);
     }
 
     fn param(&mut self, p: &ParamDecl, indent: usize) {
@@ -459,6 +492,18 @@ impl<'s> Printer<'s> {
                         self.top_expr(value);
                     }
                     self.put(" }");
+                }
+            }
+            ParamValue::Dated { first, changes } => {
+                // One line: `3%, from 2024-07-01: 4%`, as a sentence reads.
+                self.open(indent, Class::Param, self.start(p.span), true);
+                self.put(&format!("param {}", p.name.node));
+                self.cell();
+                self.put("= ");
+                self.top_expr(first);
+                for (date, value) in changes {
+                    self.put(&format!(", from {}: ", date.node.format("%Y-%m-%d")));
+                    self.top_expr(value);
                 }
             }
         }
@@ -703,10 +748,15 @@ impl<'s> Printer<'s> {
                 Some(to) => {
                     self.put("to ");
                     self.bound(to);
+                    self.cell();
                 }
-                None => self.put("and above"),
+                // A point of an interpolated table: `50% : 0%`.
+                None if b.point => {}
+                None => {
+                    self.put("and above");
+                    self.cell();
+                }
             }
-            self.cell();
             self.put(": ");
             // A name at the end of this band followed by `(` would be read as
             // a call: `rate (x) to ...`.

@@ -89,7 +89,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
     };
     let x_percent = match against {
         Some(a) => plan.cells[a].ty == Type::Ratio,
-        None => tiers.is_some_and(|t| t.of.is_some()),
+        None => tiers.is_some_and(|t| percent_edges(plan, t)),
     };
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     write_static_tables(plan, line, dir.path())?;
@@ -122,7 +122,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
         ratios.push(p.ratio);
     }
     let unit = |v: Decimal| {
-        if tiers.is_some_and(|t| t.of.is_some()) {
+        if tiers.is_some_and(|t| percent_edges(plan, t)) {
             percent(v)
         } else {
             format!("{} {}", crate::report::grouped(v.normalize(), v.normalize().scale()), plan.currency)
@@ -378,8 +378,17 @@ fn band_edges(t: &TierTable, env: &PointEnv) -> Vec<Decimal> {
     edges
 }
 
+/// Whether the table's edges are percentages: of its `of` amount, or of a
+/// base that is itself a ratio (attainment).
+/// Whether the table's edges are percentages: of its `of` amount, or of a
+/// base that is itself a ratio (attainment).
+fn percent_edges(plan: &Plan, t: &TierTable) -> bool {
+    t.of.is_some() || matches!(t.base.kind, check::ExprKind::Cell(c) if plan.cells[c].ty == Type::Ratio)
+}
+
 fn pays_labels(t: &TierTable, plan: &Plan, env: &PointEnv) -> Vec<String> {
-    t.bands
+    let labels: Vec<String> = t
+        .bands
         .iter()
         .map(|b| match eval::eval(&b.pays, env) {
             Ok(Val::Num(v)) if t.fixed => {
@@ -388,7 +397,21 @@ fn pays_labels(t: &TierTable, plan: &Plan, env: &PointEnv) -> Vec<String> {
             Ok(Val::Num(v)) => percent(v),
             _ => String::new(),
         })
-        .collect()
+        .collect();
+    if t.mode != check::TierMode::Interpolated {
+        return labels;
+    }
+    // The regions of an interpolated table: flat before the first point, a
+    // slope between two points, flat after the last. A first point at zero has
+    // no region before it on the chart.
+    let mut out = Vec::with_capacity(labels.len() + 1);
+    let first_at_zero = matches!(eval::eval(&t.bands[0].from, env), Ok(Val::Num(x)) if x <= Decimal::ZERO);
+    if !first_at_zero {
+        out.push(labels[0].clone());
+    }
+    out.extend(labels.windows(2).map(|w| format!("{} → {}", w[0], w[1])));
+    out.extend(labels.last().cloned());
+    out
 }
 
 /// Where the sweep's ratio crosses `edge`, on the x axis, by interpolation.

@@ -134,6 +134,10 @@ pub struct RowListing {
     pub columns: Vec<String>,
     /// The plan's row values (`credit`), computed for each row.
     pub values: Vec<String>,
+    /// For each amount in another currency: the rate used and the amount in
+    /// the plan's currency.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub converted: Vec<String>,
     pub rows: Vec<ListedRow>,
 }
 
@@ -145,6 +149,9 @@ pub struct ListedRow {
     pub fields: Vec<String>,
     /// Each row value; null outside its section.
     pub values: Vec<Option<Shown>>,
+    /// Each conversion's rate (null in the plan's currency) and converted amount.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub converted: Vec<Option<Shown>>,
 }
 
 /// A value with its type: shown for people in text, exact in JSON.
@@ -690,6 +697,16 @@ impl<'e, 'p> Explainer<'e, 'p> {
                 .chain(plan.splits.iter().map(|s| s.table.columns[s.share].name.clone()))
                 .collect(),
             values: plan.row_values.iter().map(|r| r.name.clone()).collect(),
+            converted: plan
+                .converted_columns()
+                .flat_map(|(amount, currency)| {
+                    let columns = &plan.events.columns;
+                    [
+                        format!("{} rate", columns[currency].name),
+                        format!("{} in {}", columns[amount].name, plan.currency),
+                    ]
+                })
+                .collect(),
             rows: self
                 .rows
                 .in_period(t)
@@ -706,6 +723,16 @@ impl<'e, 'p> Explainer<'e, 'p> {
                         .iter()
                         .zip(&plan.row_values)
                         .map(|(v, rv)| v.as_ref().map(|v| self.shown(v.clone(), rv.ty)))
+                        .collect(),
+                    converted: r
+                        .conversions
+                        .iter()
+                        .flat_map(|(rate, amount)| {
+                            [
+                                rate.map(|r| self.shown(Value::Num(r), Type::Number)),
+                                Some(self.shown(Value::Num(*amount), Type::Money)),
+                            ]
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -799,7 +826,7 @@ impl<'e, 'p> Explainer<'e, 'p> {
             ExprKind::If { then, otherwise, .. } => self.first_type([then.as_ref(), otherwise.as_ref()]),
             ExprKind::Min(xs) | ExprKind::Max(xs) => self.first_type(xs.iter()),
             ExprKind::Tiers(t) => {
-                if t.fixed || t.mode == crate::check::TierMode::Lookup {
+                if t.fixed || matches!(t.mode, crate::check::TierMode::Lookup | crate::check::TierMode::Interpolated) {
                     self.first_type(t.bands.iter().map(|b| &b.pays))
                 } else {
                     self.type_of(&t.base)
@@ -896,7 +923,7 @@ impl<'p> Walk<'_, '_, 'p> {
             }
             _ => &cell.expr,
         };
-        node.formula = Some(x.excerpt(inner.span));
+        node.formula = Some(cell.written.clone().unwrap_or_else(|| x.excerpt(inner.span)));
         if node.value.is_none() {
             node.note = Some("does not apply to this participant".into());
             return node;
@@ -904,6 +931,20 @@ impl<'p> Walk<'_, '_, 'p> {
         if !self.seen.insert(c) {
             node.see_above = true;
             node.note = Some("explained above".into());
+            return node;
+        }
+        if cell.written.is_some() {
+            // A part of a draw: its formula is not in the file, so what it
+            // reads is shown as the named values alone.
+            let mut read = Vec::new();
+            inner.walk(&mut |e| {
+                if let ExprKind::Cell(c) = e.kind {
+                    if !read.contains(&c) {
+                        read.push(c);
+                    }
+                }
+            });
+            node.children = read.into_iter().map(|c| self.cell(c, None)).collect();
             return node;
         }
         match &inner.kind {
@@ -966,6 +1007,20 @@ impl<'p> Walk<'_, '_, 'p> {
                 node.value = Some(x.shown(param.values.at(self.t).clone(), param.ty));
                 if matches!(param.values, crate::check::ParamValues::PerPeriod(_)) {
                     node.note = Some(format!("for {}", plan.calendar.periods[self.t].label));
+                }
+                if let crate::check::ParamValues::Dated(d) = &param.values {
+                    let mut schedule = x.shown(d.first.clone(), param.ty).text();
+                    for (date, v) in &d.changes {
+                        schedule.push_str(&format!(
+                            ", from {}: {}",
+                            date.format("%Y-%m-%d"),
+                            x.shown(v.clone(), param.ty).text()
+                        ));
+                    }
+                    node.note = Some(format!(
+                        "in effect at the start of {} ({schedule}); a row formula takes the value on the row's date",
+                        plan.calendar.periods[self.t].label
+                    ));
                 }
                 node
             }
@@ -1202,12 +1257,21 @@ impl<'p> Walk<'_, '_, 'p> {
                 };
                 let (from, to) = match step {
                     Some(s) => (Some(s.from), s.to),
+                    // A point of an interpolated table ends where the next one is.
+                    None if table.mode == TierMode::Interpolated => {
+                        (edge(&band.from), table.bands.get(i + 1).and_then(|n| edge(&n.from)))
+                    }
                     None => (edge(&band.from), band.to.as_ref().and_then(edge)),
                 };
                 let rate = step.and_then(|s| s.pays).or_else(|| self.value_of(&band.pays).map(num));
                 let pays_ty = self.x.type_of(&band.pays);
                 let written = match &band.to {
                     Some(to) => format!("{} to {}", x.excerpt(band.from.span), x.excerpt(to.span)),
+                    // A point, shown as the segment from it to the next.
+                    None if table.mode == TierMode::Interpolated => match table.bands.get(i + 1) {
+                        Some(next) => format!("{} to {}", x.excerpt(band.from.span), x.excerpt(next.from.span)),
+                        None => format!("{} and above", x.excerpt(band.from.span)),
+                    },
                     None => format!("{} and above", x.excerpt(band.from.span)),
                 };
                 Band {
@@ -1219,18 +1283,14 @@ impl<'p> Walk<'_, '_, 'p> {
                     rate: rate.map(|d| x.shown(Value::Num(d), pays_ty)),
                     amount: x.shown(
                         Value::Num(step.map_or(Decimal::ZERO, |s| s.amount)),
-                        if table.fixed { pays_ty } else { base_ty },
+                        if table.fixed || table.mode == TierMode::Interpolated { pays_ty } else { base_ty },
                     ),
                     reached: step.is_some_and(|s| s.pays.is_some()),
                 }
             })
             .collect();
         let detail = Detail::Tiers {
-            mode: match table.mode {
-                TierMode::Marginal => "marginal",
-                TierMode::Whole => "whole",
-                TierMode::Lookup => "lookup",
-            },
+            mode: table.mode.name(),
             fixed: table.fixed,
             base: self.shown_of(&table.base),
             of: table.of.as_ref().and_then(|of| self.shown_of(of)),
@@ -1451,7 +1511,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 node.detail = Some(Detail::Periods { function: func, over, values });
             }
             AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
-                let members = x.ev.group_members(id, x.p).unwrap_or_default();
+                let members = x.ev.group_members(id, x.p, self.t).unwrap_or_default();
                 let this_is_member = members.contains(&x.p);
                 let weighed = a.weight.as_ref().filter(|_| a.func == AcrossFunc::Share);
                 let valued = weighed.unwrap_or(&a.arg);
@@ -1481,7 +1541,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 let (over, group) = match a.scope {
                     AcrossScope::Group(col) => (
                         plan.participants.columns[col].name.clone(),
-                        Some(x.shown(x.ev.statics.attributes[x.p][col].clone(), Type::Text).text()),
+                        Some(x.shown(x.ev.statics.attributes_in(x.p, self.t)[col].clone(), Type::Text).text()),
                     ),
                     AcrossScope::Reports { transitive: false } => ("reports".to_string(), None),
                     AcrossScope::Reports { transitive: true } => ("all_reports".to_string(), None),

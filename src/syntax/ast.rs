@@ -19,6 +19,7 @@ pub enum Item {
     Param(ParamDecl),
     Section(SectionDecl),
     Definition(Definition),
+    Draw(DrawDecl),
 }
 
 /// `plan "name" { version "1" currency CNY period quarter year 2024 ... }`
@@ -59,6 +60,9 @@ pub struct TableDecl {
     pub key: Ident,
     /// The date column that places an event in a period (`on ...`).
     pub date: Option<Ident>,
+    /// The column from whose date each row is in effect (`from since`): a
+    /// participants table with several rows per participant.
+    pub from: Option<Ident>,
     /// The column naming each participant's manager (`reports to manager`).
     pub reports_to: Option<Ident>,
     pub columns: Vec<ColumnDecl>,
@@ -71,6 +75,8 @@ pub struct ColumnDecl {
     pub name: Ident,
     pub ty: Ident,
     pub optional: bool,
+    /// `amount: money in currency`: the column naming each row's currency.
+    pub currency: Option<Ident>,
     pub label: Option<Spanned<String>>,
     pub span: Span,
 }
@@ -86,7 +92,15 @@ pub struct ParamDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     Single(Expr),
-    PerPeriod { grain: Ident, entries: Vec<(Ident, Expr)> },
+    PerPeriod {
+        grain: Ident,
+        entries: Vec<(Ident, Expr)>,
+    },
+    /// `3%, from 2024-07-01: 4%`: the first value, then each change and its date.
+    Dated {
+        first: Expr,
+        changes: Vec<(Spanned<NaiveDate>, Expr)>,
+    },
 }
 
 /// `section reps where role == "rep" { ... }`
@@ -129,6 +143,32 @@ pub struct Definition {
     pub name: Ident,
     pub expr: Expr,
     pub span: Span,
+}
+
+/// `draw guarantee = 1,000 CNY against commission { recover from commission }`:
+/// a guaranteed amount per period, topped up when the earnings fall short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawDecl {
+    pub name: Ident,
+    /// The amount guaranteed each period.
+    pub amount: Expr,
+    /// What the guarantee is measured against: the period's earnings.
+    pub against: Expr,
+    /// `None` when the plan states no recovery rule (an error the checker
+    /// reports, so that the parser does not).
+    pub recovery: Option<Recovery>,
+    /// Where `{ ... }` is written, if it is.
+    pub body: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recovery {
+    /// `recover from commission, bonus`: the balance owed is taken back from
+    /// these payout lines, in this order.
+    From { lines: Vec<Ident>, span: Span },
+    /// `not recoverable`: the top-up is never taken back.
+    NotRecoverable(Span),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -248,8 +288,10 @@ pub struct Tiers {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Band {
     pub from: Expr,
-    /// `None` for the open top band (`and above`).
+    /// `None` for the open top band (`and above`) and for a point.
     pub to: Option<Expr>,
+    /// `50% : 0%`: a point of an `interpolated` table, not a band.
+    pub point: bool,
     pub pays: Expr,
     pub span: Span,
 }

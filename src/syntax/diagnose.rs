@@ -117,8 +117,8 @@ impl Expected {
                 "\"" => Some(Class::Text),
                 "_" => Some(Class::Name),
                 "plan" => Some(Class::Declaration),
-                "value" | "payout" | "info" | "param" | "section" if top_level => Some(Class::Declaration),
-                "value" | "payout" | "info" | "param" | "section" => Some(Class::Definition),
+                "value" | "payout" | "info" | "draw" | "param" | "section" if top_level => Some(Class::Declaration),
+                "value" | "payout" | "info" | "draw" | "param" | "section" => Some(Class::Definition),
                 _ => {
                     literals.push(t);
                     continue;

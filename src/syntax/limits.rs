@@ -134,7 +134,7 @@ pub fn check_source(source: &str) -> Result<(), Vec<SyntaxError>> {
 /// formula the whole pattern cannot parse, so the parser never nests past it.
 fn starts_declaration(source: &str, start: usize, end: usize) -> bool {
     let word = &source[start..end];
-    if !matches!(word, "value" | "payout" | "info" | "param" | "section") {
+    if !matches!(word, "value" | "payout" | "info" | "draw" | "param" | "section") {
         return false;
     }
     let bytes = source.as_bytes();

@@ -153,6 +153,7 @@ impl Builder {
             Rule::param_decl => Item::Param(self.param(pair)),
             Rule::section_block => Item::Section(self.section(pair)),
             Rule::definition => Item::Definition(self.definition(pair)),
+            Rule::draw_decl => Item::Draw(self.draw(pair)),
             other => unreachable!("unexpected item rule {other:?}"),
         }
     }
@@ -197,6 +198,7 @@ impl Builder {
         let mut after_on = false;
         let mut reports_to = None;
         let mut splits = None;
+        let mut from = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::table_kind => kind = Some(ident(p.into_inner().next().unwrap())),
@@ -206,6 +208,7 @@ impl Builder {
                 Rule::column => columns.push(self.column(p)),
                 Rule::reports_to => reports_to = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 Rule::splits_for => splits = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
+                Rule::effective_from => from = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 _ => {}
             }
         }
@@ -216,6 +219,7 @@ impl Builder {
             splits,
             key: idents.next().expect("table key"),
             date,
+            from,
             reports_to,
             columns,
             span: sp,
@@ -229,14 +233,16 @@ impl Builder {
         let ty = ident(inner.next().unwrap());
         let mut optional = false;
         let mut label = None;
+        let mut currency = None;
         for p in inner {
             match p.as_rule() {
                 Rule::optional_mark => optional = true,
+                Rule::in_currency => currency = p.into_inner().find(|i| i.as_rule() == Rule::ident).map(ident),
                 Rule::string => label = Some(self.string(p)),
                 _ => {}
             }
         }
-        ColumnDecl { name, ty, optional, label, span: sp }
+        ColumnDecl { name, ty, optional, currency, label, span: sp }
     }
 
     fn param(&mut self, pair: Pair<Rule>) -> ParamDecl {
@@ -256,6 +262,19 @@ impl Builder {
                     })
                     .collect();
                 ParamValue::PerPeriod { grain, entries }
+            }
+            Rule::dated => {
+                let mut inner = value_pair.into_inner();
+                let first = self.expr(inner.next().unwrap());
+                let changes = inner
+                    .map(|change| {
+                        let mut c = change.into_inner().filter(|p| p.as_rule() != Rule::kw_from);
+                        let date = c.next().unwrap();
+                        let at = Spanned { node: self.date(&date), span: span(&date) };
+                        (at, self.expr(c.next().unwrap()))
+                    })
+                    .collect();
+                ParamValue::Dated { first, changes }
             }
             _ => ParamValue::Single(self.expr(value_pair)),
         };
@@ -284,6 +303,43 @@ impl Builder {
         let name = ident(inner.next().unwrap());
         let expr = self.expr(inner.next().unwrap());
         Definition { kind, name, expr, span: sp }
+    }
+
+    fn draw(&mut self, pair: Pair<Rule>) -> DrawDecl {
+        let sp = span(&pair);
+        let mut name = None;
+        let mut exprs = Vec::new();
+        let mut recovery = None;
+        let mut body = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(ident(p)),
+                Rule::expr => exprs.push(self.expr(p)),
+                Rule::draw_body => {
+                    body = Some(span(&p));
+                    recovery = p.into_inner().next().map(|r| {
+                        let rsp = span(&r);
+                        match r.as_rule() {
+                            Rule::recover_from => Recovery::From {
+                                lines: r.into_inner().filter(|i| i.as_rule() == Rule::ident).map(ident).collect(),
+                                span: rsp,
+                            },
+                            _ => Recovery::NotRecoverable(rsp),
+                        }
+                    });
+                }
+                _ => {}
+            }
+        }
+        let mut exprs = exprs.into_iter();
+        DrawDecl {
+            name: name.expect("draw name"),
+            amount: exprs.next().expect("draw amount"),
+            against: exprs.next().expect("draw earnings"),
+            recovery,
+            body,
+            span: sp,
+        }
     }
 
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
@@ -424,15 +480,17 @@ impl Builder {
         let mut from = None;
         let mut to = None;
         let mut pays = None;
+        let mut point = true;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::band_bound if from.is_none() => from = Some(self.band_bound(p)),
                 Rule::band_bound => to = Some(self.band_bound(p)),
                 Rule::expr => pays = Some(self.expr(p)),
+                Rule::kw_to | Rule::open_end => point = false,
                 _ => {}
             }
         }
-        Band { from: from.unwrap(), to, pays: pays.unwrap(), span: sp }
+        Band { from: from.unwrap(), to, point, pays: pays.unwrap(), span: sp }
     }
 
     fn band_bound(&mut self, pair: Pair<Rule>) -> Expr {
@@ -562,6 +620,14 @@ fn expect_rule(e: &mut Expected, rule: Rule) {
         Rule::definition | Rule::def_kind | Rule::kw_value => return e.token("value"),
         Rule::kw_payout => return e.token("payout"),
         Rule::kw_info => return e.token("info"),
+        // A draw is one more kind of definition to the reader.
+        Rule::draw_decl | Rule::kw_draw => return e.token("value"),
+        Rule::kw_against => return e.token("against"),
+        Rule::draw_body => return e.token("{"),
+        Rule::recover_from | Rule::kw_recover => return e.token("recover"),
+        Rule::not_recoverable => return e.token("not"),
+        Rule::kw_from => return e.token("from"),
+        Rule::kw_recoverable => return e.token("recoverable"),
         Rule::ident | Rule::table_kind => Class::Name,
         Rule::expr
         | Rule::primary

@@ -101,11 +101,13 @@ struct Decls<'a> {
     params: Vec<(String, &'a ast::ParamDecl)>,
     sections: Vec<(String, &'a ast::SectionDecl)>,
     defs: Vec<(String, (&'a ast::Definition, Option<&'a str>))>,
+    draws: Vec<(String, (&'a ast::DrawDecl, Option<&'a str>))>,
 }
 
 impl<'a> Decls<'a> {
     fn of(file: &'a PlanFile) -> Self {
-        let mut d = Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![] };
+        let mut d =
+            Decls { header: None, tables: vec![], params: vec![], sections: vec![], defs: vec![], draws: vec![] };
         d.walk(&file.items, None);
         d
     }
@@ -121,6 +123,7 @@ impl<'a> Decls<'a> {
                     self.walk(&s.items, Some(s.name.as_str()));
                 }
                 Item::Definition(def) => self.defs.push((def.name.node.clone(), (def, section))),
+                Item::Draw(d) => self.draws.push((d.name.node.clone(), (d, section))),
             }
         }
     }
@@ -246,6 +249,29 @@ pub fn plan_changes(
         |(d, _), _| (d.kind.keyword(), None),
         &mut out,
     );
+    // Draws, by their amount, earnings, recovery and section.
+    by_name(
+        &od.draws,
+        &nd.draws,
+        |(o, os), (n, ns)| {
+            let mut detail = Vec::new();
+            if o.amount != n.amount {
+                detail.push("its amount");
+            }
+            if o.against != n.against {
+                detail.push("what it is against");
+            }
+            if o.recovery != n.recovery {
+                detail.push("its recovery");
+            }
+            if os != ns {
+                detail.push("its section");
+            }
+            (!detail.is_empty()).then(|| Some(detail.join(", ")))
+        },
+        |_, _| ("draw", None),
+        &mut out,
+    );
     // "new rule" alone says nothing more than "changed".
     for c in &mut out {
         if c.detail.as_deref() == Some("new rule") {
@@ -298,12 +324,19 @@ fn param_text(p: &Param, periods: &[String], currency: &str) -> String {
                 .collect();
             format!("by period {{ {} }}", parts.join(", "))
         }
+        crate::check::ParamValues::Dated(d) => {
+            let mut text = value_text(p.ty, &d.first, currency);
+            for (date, v) in &d.changes {
+                text.push_str(&format!(", from {}: {}", date.format("%Y-%m-%d"), value_text(p.ty, v, currency)));
+            }
+            text
+        }
     }
 }
 
 /// `7% → 8%`, or per period the periods that differ; `None` when equal.
 fn param_change(o: &Param, n: &Param, periods: &[String], currency: &str) -> Option<String> {
-    use crate::check::ParamValues::{PerPeriod, Single};
+    use crate::check::ParamValues::{Dated, PerPeriod, Single};
     let same = |a: &Value, b: &Value| a == b;
     match (&o.values, &n.values) {
         (Single(a), Single(b)) if o.ty == n.ty => {
@@ -322,6 +355,7 @@ fn param_change(o: &Param, n: &Param, periods: &[String], currency: &str) -> Opt
                 .collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         }
+        (Dated(a), Dated(b)) if o.ty == n.ty && a.first == b.first && a.changes == b.changes => None,
         _ => Some(format!("{} → {}", param_text(o, periods, currency), param_text(n, periods, currency))),
     }
 }
@@ -348,6 +382,7 @@ fn kind_name(k: TableKind) -> &'static str {
         TableKind::Lookup => "lookup",
         TableKind::Events => "events",
         TableKind::Splits => "splits",
+        TableKind::Fx => "fx",
     }
 }
 

@@ -469,9 +469,11 @@ fn listing_table(r: &RowListing) -> Table {
     let mut header = vec!["line".to_string()];
     header.extend(r.columns.iter().cloned());
     header.extend(r.values.iter().cloned());
+    header.extend(r.converted.iter().cloned());
     let mut right = vec![true];
     right.extend(r.columns.iter().map(|_| false));
     right.extend(r.values.iter().map(|_| true));
+    right.extend(r.converted.iter().map(|_| true));
     let rows = r
         .rows
         .iter()
@@ -479,6 +481,7 @@ fn listing_table(r: &RowListing) -> Table {
             let mut out = vec![row.line.to_string()];
             out.extend(row.fields.iter().cloned());
             out.extend(row.values.iter().map(shown));
+            out.extend(row.converted.iter().map(shown));
             out
         })
         .collect();

@@ -32,6 +32,9 @@ pub struct EventRow {
     pub counted: Vec<bool>,
     /// The participant's share of a split row (`None`: not split, 100%).
     pub share: Option<Decimal>,
+    /// For each amount in another currency (`money in ...`): the rate used
+    /// (`None` in the plan's own currency) and the amount converted.
+    pub conversions: Vec<(Option<Decimal>, Decimal)>,
 }
 
 /// The participant's rows, in file order.
@@ -211,6 +214,25 @@ impl Scan<'_, '_> {
         let Some(t) = plan.calendar.period_of(d) else {
             return Err(mismatch(format!("`{shown}` line {line} is outside the plan's periods")));
         };
+        // Amounts in other currencies, converted as the run converted them.
+        let mut converted = Vec::new();
+        if ev.statics.convert(plan, &columns, &mut converted).map_err(|e| mismatch(e.message))? {
+            columns = converted;
+        }
+        let conversions = plan
+            .converted_columns()
+            .map(|(amount, currency)| {
+                let rate = match (&ev.statics.fx, columns[currency]) {
+                    (Some(fx), Val::Text(c)) => fx.rate(c, d).ok().flatten(),
+                    _ => None,
+                };
+                let amount = match columns[amount] {
+                    Val::Num(n) => n,
+                    _ => Decimal::ZERO,
+                };
+                (rate, amount)
+            })
+            .collect();
         let applies = |s: Option<SectionId>| ev.in_section(s, p);
         let mut row_values: Vec<Val<'_>> = Vec::with_capacity(plan.row_values.len());
         let mut values = Vec::with_capacity(plan.row_values.len());
@@ -253,6 +275,7 @@ impl Scan<'_, '_> {
             values,
             counted,
             share,
+            conversions,
         });
         Ok(())
     }
@@ -269,9 +292,19 @@ struct RowEnv<'a, 'v> {
     share: Decimal,
 }
 
+impl RowEnv<'_, '_> {
+    fn date(&self) -> chrono::NaiveDate {
+        // INVARIANT: the checker requires a date column on the events table.
+        match self.columns[self.ev.plan.events.date.expect("events have a date")] {
+            Val::Date(d) => d,
+            other => unreachable!("date column holds {other:?}"),
+        }
+    }
+}
+
 impl<'a> Env<'a> for RowEnv<'a, '_> {
     fn param(&self, id: usize) -> Val<'a> {
-        self.ev.plan.params[id].values.at(self.t).as_val()
+        self.ev.plan.params[id].values.on(self.date(), self.t).as_val()
     }
     fn period(&self) -> usize {
         self.t
@@ -292,7 +325,7 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
         self.ev.plan.calendar.period_of(date)
     }
     fn attribute(&self, col: usize) -> Val<'a> {
-        self.ev.statics.attributes[self.p][col].as_val()
+        self.ev.statics.attributes_on(self.p, self.date())[col].as_val()
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
