@@ -7,6 +7,10 @@ generated data of each size.
 
 usage: python3 bench/run.py [--rows 1000000,10000000] [--runs 5] [--threads N]
 
+`comp diff` (a what-if: the plan against itself with `--set over_rate=6%`)
+is timed alongside and reported as a ratio to `comp run`; `comp check` on the
+plan is timed last (median of 21 whole-process runs).
+
 For every size, each program runs --runs times, the programs taking turns
 (so that a busy spell on the machine hits all of them alike), all with
 --threads threads (default: every core). Reported per program: whole-process
@@ -128,6 +132,9 @@ def main():
     }
     if duck_version:
         programs["duckdb"] = lambda data: [sys.executable, DUCKDB_SCRIPT, data, "--threads", threads]
+    # A what-if: the plan against itself with the middle rate raised, on the same data.
+    whatif = ["--set", "over_rate=6%"]
+    programs["comp diff"] = lambda data: [comp, "diff", plan, plan, *whatif, "--data", data, "--threads", threads]
 
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}; load average {os.getloadavg()[0]:.2f} at the start")
     print(
@@ -152,7 +159,7 @@ def main():
         for _ in range(args.runs):
             for name, cmd in programs.items():
                 results[name].append(run_once(cmd(data), f"{out}/{name}.csv"))
-        for name in ["hand-written", "comp run"]:
+        for name in ["hand-written", "comp run"]:  # `comp diff` prints a report, not payouts
             with open(f"{out}/{name}.csv", "rb") as f:
                 if f.read() != expected:
                     sys.exit(f"DIFFERENTIAL FAILURE at {rows} rows: {name} differs from the reference (see {out})")
@@ -177,7 +184,10 @@ def main():
                 f" {ratio(wall, hand_wall):>9} {ratio(cpu, hand_cpu):>8}"
                 f" {ratio(wall, duck[0]) if duck else '-':>9} {ratio(cpu, duck[2]) if duck else '-':>8}"
             )
+        print(f"{rows:>10} comp diff / comp run: {summary['comp diff'][0] / summary['comp run'][0]:.2f}x wall (median)")
         shutil.rmtree(out)
+    check = [run_once([comp, "check", plan], os.devnull)[0] for _ in range(21)]
+    print(f"comp check {os.path.relpath(plan, ROOT)}: {statistics.median(check) * 1000:.1f} ms wall, whole process (median of 21)")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
