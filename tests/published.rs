@@ -1,6 +1,7 @@
 //! Published figures from the incentive-compensation literature, reproduced
-//! exactly. Each test names its figure; the plan is written the way an analyst
-//! would write it in comp.
+//! exactly. Each test names its figure and, in its doc comment, the source it comes
+//! from ("Source: <title>, <url>"); the plan is written the way an analyst would
+//! write it in comp. The few tests whose figures are our own say so: "Hand-worked".
 
 mod common;
 
@@ -46,6 +47,14 @@ fn run(body: &str, roster: &str, quotas: &str, deals: &str) -> common::Payouts {
     )
 }
 
+/// Source: "Examples of Calculating Earnings Using Step Rates" (Oracle Incentive Compensation),
+/// https://docs.oracle.com/en/cloud/saas/sales/facmi/examples-of-calculating-earnings-using-step-rates.html
+/// — section "Transactions Processed Individually and Split Nonproportionally Across Rate
+/// Tiers". The issue's wording comes from there: the tiers 0–1,000 at 1 … 8,000–20,000 at
+/// 5 percent and "The total amount of compensation earned for the quarter is 164 USD". The
+/// transaction table (T1–T6: 200, 300, 1,500, 1,200, 2,000, 4,500 → 2, 3, 20, 14, 30, 95) is
+/// cut from the stored English copy; it is in the stored Japanese edition of the same page,
+/// https://docs.oracle.com/cd/G12028_01/trans/F77870-03/examples-of-calculating-earnings-using-step-rates.html
 #[test]
 fn per_transaction_tiers_164_for_the_quarter() {
     // Tiers 0–1,000 at 1%, 1,000–3,000 at 2%, 3,000–8,000 at 3%, 8,000–20,000 at 5%,
@@ -65,6 +74,14 @@ fn per_transaction_tiers_164_for_the_quarter() {
     assert_eq!(line(&out, "R", "2024-Q1", "commission"), "164.00");
 }
 
+/// Source: "Use Marginal Payout Rule Functions" (Salesforce Trailhead, module on Salesforce
+/// Spiff marginal payout rules, the `mamount` function),
+/// https://trailhead.salesforce.com/es-MX/content/learn/modules/salesforce-spiff-marginal-payout-rules/use-marginal-payout-rule-functions
+/// (an English page; the store also holds it under /it/). The issue's wording comes from
+/// there: the range table (up to 150000 at 4%, 150000–250000 at 6%, from 250000 at 8%) and
+/// "A rep has closed $145,000 in ARR. This rep closes a new deal with $20,000 in ARR" →
+/// $5,000 at 4% + $15,000 at 6% = $1,100 (a 5.5% blended rate). Putting the 145,000 in Q1
+/// and the 20,000 in Q2 is ours, to show the running total carried across periods.
 #[test]
 fn cumulative_marginal_tiers_pay_1100_on_the_deal_that_crosses() {
     // Under 150,000 at 4%, 150,000–250,000 at 6%, above at 8%, on the running total:
@@ -86,6 +103,16 @@ fn cumulative_marginal_tiers_pay_1100_on_the_deal_that_crosses() {
     assert_eq!(line(&out, "R", "2024-Q2", "commission"), "1100.00");
 }
 
+/// Source: "Tiered Commission by Revenue for Services/Products" (MyTime Help Center; the title
+/// as the page's address spells it, the stored text starting below its heading),
+/// https://help.mytime.com/hc/en-us/articles/360046956372-Tiered-Commission-by-Revenue-for-Services-Products
+/// — tiers "Above $0 - $499.99 … 25%", "Above $500 - $2999.99 … 30%", "Above $3000 … 40%";
+/// service revenue $520: "Amount Above Earned" $131, "All Revenue Earned" 520 × 30% = $156.
+/// The issue's "published as 0–499.99, 500–2,999.99, 3,000+" is that page's wording (and that
+/// of the same article as also stored under another title, "Tiered Commission by Revenue: Amount Above
+/// Earned Breakdown", https://help.mytime.com/hc/en-us/articles/360046956372-Tiered-Commission-by-Revenue-Amount-Above-Earned-Breakdown).
+/// The page works the marginal figure as 499.99 × 25% + 20.01 × 30% and rounds each part
+/// to $125 and $6; with the band edge at 500 it is 131 exactly.
 #[test]
 fn marginal_131_and_whole_amount_156_on_520() {
     // Bands below 500 at 25%, 500 up to 3,000 at 30%, 3,000 and above at 40%
@@ -100,6 +127,12 @@ fn marginal_131_and_whole_amount_156_on_520() {
     assert_eq!(line(&out, "R", "2024-Q1", "whole"), "156.00");
 }
 
+/// Source: "Commission Threshold" (Visdum glossary, Compensation Plan Design),
+/// https://visdum.com/term/payout-floor-commission-threshold — Jordan's plan: annual quota
+/// $1,000,000, commission threshold 70%, 10% on bookings once the threshold is cleared; its
+/// table "what he earns at different performance levels": 69% ($690,000) → $0, 70%
+/// ($700,000) → $70,000, 90% ($900,000) → $90,000. The issue's figure is that table. The page
+/// speaks of an annual quota; the test runs it as one quarter's.
 #[test]
 fn gate_with_a_cliff_at_70_percent() {
     // Quota 1,000,000, gate at 70%, 10% rate: 69% → 0; 70% → 70,000; 90% → 90,000.
@@ -116,6 +149,12 @@ fn gate_with_a_cliff_at_70_percent() {
     assert_eq!(line(&out, "C", "2024-Q1", "commission"), "90000.00");
 }
 
+/// Source: "Override Commission" (Prowi glossary),
+/// https://www.prowi.io/en/glossary/override-commission — basic model: team total sales
+/// (month) $300,000, override rate 3%, manager override $9,000; and "First-dollar: $300,000,
+/// threshold $0 → $9,000" against "Threshold: $300,000, threshold $225,000 → $2,250". The
+/// issue's figure follows that table. The page's team has five reps (75,000, 60,000, 67,500,
+/// 52,500, 45,000); two reps of 120,000 and 180,000, and a quarter for a month, are ours.
 #[test]
 fn manager_override_9000_and_2250_above_a_threshold() {
     // A team sells 300,000 (two reps under manager M); override 3%: 9,000. Paid only on
@@ -138,6 +177,8 @@ fn manager_override_9000_and_2250_above_a_threshold() {
     assert_eq!(line(&out, "M", "2024-Q1", "override_above"), "2250.00");
 }
 
+/// Hand-worked, not published: a rep → manager → director hierarchy checking that each
+/// rep's sales count once in the director's override.
 #[test]
 fn overrides_roll_up_a_hierarchy_once() {
     // rep → manager → director: the director's override counts each rep's sales once,
@@ -165,6 +206,14 @@ fn overrides_roll_up_a_hierarchy_once() {
     assert_eq!(line(&out, "D", "2024-Q1", "direct_sales"), "0.00");
 }
 
+/// Source: "Example of Incentive Compensation Draw and Recovery" (Oracle Incentive
+/// Compensation), https://docs.oracle.com/en/cloud/saas/sales/facmi/example-of-incentive-compensation-draw-and-recovery.html
+/// — a draw of 1,000 USD per period; periods 1–3 earn 500, 700, 400; draw adjustments 500,
+/// 300, 600; 1,000 paid to the participant each period; ending balance due 500, 800, 1,400.
+/// The issue's figure is that table. The Oracle plan stops the draw after period six and
+/// starts recovery at period four; the stored page ends at period three, so the Q4
+/// assertions below (2,400 owed with no earnings; earnings of 1,800 recovering 800 and
+/// leaving 600) are hand-worked, not published.
 #[test]
 fn guaranteed_draw_carries_the_balance_owed() {
     // A recoverable draw of 1,000 per period; earnings 500, 700, 400 in periods 1–3:
@@ -196,6 +245,10 @@ fn guaranteed_draw_carries_the_balance_owed() {
     assert_eq!(line(&out, "R", "2024-Q4", "guarantee_balance"), "600.00");
 }
 
+/// Hand-worked, not published: the 2 × 2 matrix (50%, 80%, 90%, 120%) is illustrative.
+/// Real plans of this kind use larger tables of attainment × collection rate (目标完成率 ×
+/// 回款率), e.g. the table headed "附表(一):销售人员第一季度绩效工资挂钩标准" at
+/// http://m.shangdiguo.com/blog.asp?wenzhangid=40569, whose values differ from these.
 #[test]
 fn a_matrix_of_coefficients_keyed_by_two_bands() {
     // Chinese plans often pay a coefficient read from a matrix: attainment × collection
@@ -219,6 +272,8 @@ fn a_matrix_of_coefficients_keyed_by_two_bands() {
     assert_eq!(line(&out, "HIGH", "2024-Q1", "bonus"), "12000.00");
 }
 
+/// Hand-worked, not published: the dates, the 46 and 40 of 91 days and the prorated
+/// amounts are our own figures, counted by hand below.
 #[test]
 fn quotas_and_guarantees_prorated_by_days_on_the_plan() {
     // A rep hired on 2024-02-15 is on the plan 46 of Q1's 91 days (Feb 15–29: 15, March: 31);
@@ -259,6 +314,10 @@ payout guarantee = $910 × on_plan
     assert_eq!(line(&out, "OLD", "2024-Q3", "guarantee"), "0.00");
 }
 
+/// Source: "Split Commission" (Prowi glossary), https://prowi.io/en/glossary/split-commission
+/// — "Example 2: Territory Overlap": Rep A (primary) 60%, $60,000, commission at 10% $6,000;
+/// Rep B (assist) 40%, $40,000, $4,000; total $100,000 and $10,000. The issue's figure is that
+/// example. The manager's override, counting the deal once, is ours.
 #[test]
 fn a_deal_split_60_40_at_10_percent_pays_6000_and_4000() {
     // Split credit: a deal of 100,000 split 60/40 between two reps, paid at 10%: 6,000
@@ -310,6 +369,9 @@ section managers where role == "manager" {
     assert_eq!(line(&out, "M", "2024-Q1", "override"), "1000.00");
 }
 
+/// Source: "Commission plan patterns: clawbacks and early exit" (docs.core8.co), as cited
+/// when this test was written; the reference corpus searched for issue 3 did not return the
+/// page, so its full address is not given here.
 #[test]
 fn a_50_percent_clawback_of_a_10000_commission_posts_minus_5000_in_the_clawback_period() {
     // docs.core8.co, "Commission plan patterns: clawbacks and early exit": earned commission

@@ -1,7 +1,7 @@
 // A two-dimensional matrix of coefficients: attainment × collection rate. A
 // `lookup` tier gives the value of the band reached; nested, a matrix.
 //
-// Published figure (attainment below / from 100%, collection rate below / from 80%):
+// Hand-worked, illustrative figure, not published (attainment below / from 100%, collection rate below / from 80%):
 //
 //                   rate < 80%   rate ≥ 80%
 //   attainment < 100%     50%          80%

@@ -3,6 +3,8 @@
 //
 // Published figure: under 150,000 at 4%, 150,000–250,000 at 6%, above at 8%. A rep at
 // 145,000 who closes 20,000 earns 5,000 × 4% + 15,000 × 6% = 200 + 900 = 1,100 on it.
+// Source: "Use Marginal Payout Rule Functions" (Salesforce Trailhead, Salesforce Spiff's `mamount`),
+// https://trailhead.salesforce.com/es-MX/content/learn/modules/salesforce-spiff-marginal-payout-rules/use-marginal-payout-rule-functions
 
 plan "cumulative marginal tiers" {
     currency  USD

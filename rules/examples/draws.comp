@@ -2,8 +2,8 @@
 // earnings: the top-ups add up to a balance owed, carried through the year and taken
 // back from earnings above the guarantee, from the lines named, in that order.
 //
-// Published figure: a draw of 1,000 a period, earnings 500, 700 and 400: 1,000 is
-// paid each period and 1,400 is owed after the third.
+// Published figure: a draw of 1,000 a period, earnings 500, 700 and 400: 1,000 is paid each period and 1,400
+// is owed after the third. Source: "Example of Incentive Compensation Draw and Recovery" (Oracle Incentive Compensation), https://docs.oracle.com/en/cloud/saas/sales/facmi/example-of-incentive-compensation-draw-and-recovery.html
 
 plan "draws" {
     currency  USD

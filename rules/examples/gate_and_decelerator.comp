@@ -2,7 +2,9 @@
 //
 // Published figure: quota 1,000,000, gate at 70%, 10% commission: 69% of quota pays 0,
 // 70% pays 70,000, 90% pays 90,000 — the whole rate from the first dollar once the
-// gate is passed. The decelerator halves the rate below 50% of quota.
+// gate is passed. Source: "Commission Threshold" (Visdum glossary; an annual quota there),
+// https://visdum.com/term/payout-floor-commission-threshold
+// The decelerator (half the rate below 50% of quota) is hand-worked, not published.
 
 plan "gate and decelerator" {
     currency  USD

@@ -1,8 +1,9 @@
 // Manager overrides with a threshold, over a hierarchy of any depth.
 //
 // Published figures: a team sells 300,000; an override of 3% pays 9,000; paid only
-// above a threshold of 225,000, (300,000 − 225,000) × 3% = 2,250. A director's
-// override counts each rep's sales once (rep → manager → director).
+// above a threshold of 225,000, (300,000 − 225,000) × 3% = 2,250.
+// Source: "Override Commission" (Prowi glossary), https://www.prowi.io/en/glossary/override-commission
+// Hand-worked: a director's override counts each rep's sales once (rep → manager → director).
 
 plan "manager overrides" {
     currency  USD

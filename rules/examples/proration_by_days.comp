@@ -1,7 +1,7 @@
 // Proration by the days a participant is on the plan: quotas and fixed amounts
 // scaled by the days of the period from the hire date to the leaving date.
 //
-// Published figures: hired 2024-02-15, on the plan 46 of Q1's 91 days; leaving
+// Hand-worked figures (our own, not published): hired 2024-02-15, on the plan 46 of Q1's 91 days; leaving
 // 2024-05-10, on it 40 of Q2's 91 days. A quota of 91,000 a quarter prorates to
 // 46,000 and 40,000; a guarantee of 910 to 460 and 400.
 

@@ -1,6 +1,8 @@
 // Split credit: one deal credited to several reps, each with a share.
 //
 // Published figure: a deal of 100,000 split 60/40 at 10% pays 6,000 and 4,000.
+// Source: "Split Commission" (Prowi glossary, Example 2: Territory Overlap),
+// https://prowi.io/en/glossary/split-commission
 // The reps' manager is credited each share once: the deal counts once, in full.
 
 plan "split credit" {

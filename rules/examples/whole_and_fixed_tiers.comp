@@ -1,8 +1,12 @@
 // Whole-amount (retroactive, 全额累进) tiers, and tiers paying a fixed amount per band.
 //
 // Published figure: bands below 500 at 25%, 500 up to 3,000 at 30%, 3,000 and above at
-// 40%. On 520, whole-amount pays 520 × 30% = 156, where marginal pays
+// 40% (published as $0–$499.99, $500–$2,999.99, $3,000+). On 520, whole-amount ("All
+// Revenue Earned") pays 520 × 30% = 156, where marginal ("Amount Above Earned") pays
 // 500 × 25% + 20 × 30% = 131.
+// Source: "Tiered Commission by Revenue for Services/Products" (MyTime Help Center),
+// https://help.mytime.com/hc/en-us/articles/360046956372-Tiered-Commission-by-Revenue-for-Services-Products
+// The fixed-amount tiers below are hand-worked, not published.
 
 plan "whole and fixed tiers" {
     currency  USD

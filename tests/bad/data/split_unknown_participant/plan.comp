@@ -1,6 +1,6 @@
 // Split credit: one deal credited to several reps, each with a share.
 //
-// Published figure: a deal of 100,000 split 60/40 at 10% pays 6,000 and 4,000.
+// Published figure (Prowi glossary, "Split Commission", https://prowi.io/en/glossary/split-commission): a deal of 100,000 split 60/40 at 10% pays 6,000 and 4,000.
 // The reps' manager is credited each share once: the deal counts once, in full.
 
 plan "split credit" {
