@@ -167,3 +167,99 @@ fn an_interpolated_curve_runs_straight_between_its_points() {
         assert!((point.1 - y(bonus)).abs() < 0.02, "at {at}: {} is not {bonus}", point.1);
     }
 }
+
+/// The curve's points in the chart's units, read off two tick labels of each axis.
+fn curve_points(svg: &str, x_ticks: (&str, f64), y_ticks: (&str, f64)) -> Vec<(f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    let unmap = |class: &str, coord: &str, (label, value): (&str, f64)| {
+        let at = |label: &str| {
+            let node = doc
+                .descendants()
+                .find(|n| n.attribute("class") == Some(class) && n.text() == Some(label))
+                .unwrap_or_else(|| panic!("no {class} labelled {label}"));
+            attr(node, coord)
+        };
+        let (p0, p1) = (at("0"), at(label));
+        move |p: f64| (p - p0) / (p1 - p0) * value
+    };
+    let (x, y) = (unmap("x-tick", "x", x_ticks), unmap("y-tick", "y", y_ticks));
+    let curve = doc.descendants().find(|n| n.attribute("class") == Some("curve")).expect("a curve");
+    curve
+        .attribute("points")
+        .unwrap()
+        .split(' ')
+        .map(|p| {
+            let (a, b) = p.split_once(',').unwrap();
+            // A y tick's label sits 4 pixels below its value (its baseline).
+            (x(a.parse().unwrap()), y(b.parse::<f64>().unwrap() + 4.0))
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_with_splits_draws_its_curve_with_every_deal_unsplit() {
+    let (code, svg, stderr) =
+        comp(&["curve", "rules/examples/split_credit.comp", "--line", "commission", "--against", "C", "--steps", "8"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let points = curve_points(&svg, ("100,000", 100_000.0), ("10,000", 10_000.0));
+    assert_eq!(points.len(), 9);
+    // commission = C × 10%: a deal without split rows is credited whole
+    for (c, commission) in points {
+        assert!((commission - c * 0.10).abs() < 50.0, "at C = {c}: {commission}");
+    }
+}
+
+#[test]
+fn a_plan_with_exchange_rates_draws_its_curve_in_its_own_currency() {
+    let (code, svg, stderr) = comp(&[
+        "curve",
+        "rules/examples/multi_currency.comp",
+        "--line",
+        "commission",
+        "--against",
+        "credit",
+        "--steps",
+        "8",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let points = curve_points(&svg, ("100,000", 100_000.0), ("1,000", 1_000.0));
+    assert_eq!(points.len(), 9);
+    // commission = credit × 3%, the deals in CNY (no rate needed)
+    for (credit, commission) in points {
+        assert!((commission - credit * 0.03).abs() < 20.0, "at credit = {credit}: {commission}");
+    }
+}
+
+#[test]
+fn a_plan_with_splits_rates_and_a_draw_draws_its_curves() {
+    let (code, svg, stderr) = comp(&[
+        "curve",
+        "rules/examples/split_currency_draw.comp",
+        "--line",
+        "commission",
+        "--against",
+        "commission",
+        "--steps",
+        "4",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    // The guarantee tops commission up to 1,000 CNY in Q1: 1,000 − commission, down to 0.
+    let (code, svg, stderr) = comp(&[
+        "curve",
+        "rules/examples/split_currency_draw.comp",
+        "--line",
+        "guarantee",
+        "--against",
+        "commission",
+        "--steps",
+        "12",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let points = curve_points(&svg, ("1,000", 1_000.0), ("1,000", 1_000.0));
+    assert_eq!(points.len(), 13);
+    for (commission, guarantee) in points {
+        let expected = (1_000.0 - commission).max(0.0);
+        assert!((guarantee - expected).abs() < 5.0, "at commission = {commission}: {guarantee}, not {expected}");
+    }
+}

@@ -57,6 +57,16 @@ fn check_accepts_the_reference_plan() {
 }
 
 #[test]
+fn check_counts_one_line_as_one_line() {
+    let out = comp(&["check", "rules/examples/multi_currency.comp"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok: rules/examples/multi_currency.comp — plan `multi-currency`, 2 definitions, 1 line, 4 periods\n"
+    );
+}
+
+#[test]
 fn check_with_data_reads_and_computes_without_printing_payouts() {
     let out = comp(&["check", "rules/sales_2024.comp", "--data", "rules/data/2024"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

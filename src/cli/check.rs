@@ -34,12 +34,12 @@ pub fn run(args: Args) -> Exit {
         match load_plan(path, &[], &mut reporter) {
             Some((plan, _)) if args.format == DiagnosticFormat::Text => {
                 let ok = format!(
-                    "ok: {} — plan `{}`, {} definitions, {} lines, {} periods\n",
+                    "ok: {} — plan `{}`, {}, {}, {}\n",
                     path.display(),
                     plan.name,
-                    plan.cells.len(),
-                    plan.lines.len(),
-                    plan.calendar.periods.len()
+                    count(plan.cells.len(), "definition"),
+                    count(plan.lines.len(), "line"),
+                    count(plan.calendar.periods.len(), "period")
                 );
                 reporter.write(Stream::Stdout, &ok);
             }
@@ -71,12 +71,31 @@ fn check_with_data(args: &Args, path: &std::path::Path, reporter: &mut Reporter)
     let Ok(evaluation) = evaluate(&loaded, reporter) else { return false };
     if args.format == DiagnosticFormat::Text {
         let ok = format!(
-            "ok: {} — plan `{}` and its data, {} participants\n",
+            "ok: {} — plan `{}` and its data, {}\n",
             path.display(),
             loaded.plan.name,
-            evaluation.participants().len()
+            count(evaluation.participants().len(), "participant")
         );
         reporter.write(Stream::Stdout, &ok);
     }
     true
+}
+
+/// `1 line`, `2 lines`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(super::count(1, "line"), "1 line");
+        assert_eq!(super::count(0, "period"), "0 periods");
+        assert_eq!(super::count(4, "period"), "4 periods");
+    }
 }

@@ -92,11 +92,14 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
         None => tiers.is_some_and(|t| percent_edges(plan, t)),
     };
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
-    write_static_tables(plan, line, dir.path())?;
-    let inputs = Inputs::new(plan, Some(dir.path()), &[]).map_err(|e| e.to_string())?;
+    // The synthetic tables' folder is the sweep's own: an error names a file in it by its name.
+    let folder = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+    let hide = |e: String| e.replace(&folder, "");
+    write_static_tables(plan, line, dir.path()).map_err(hide)?;
+    let inputs = Inputs::new(plan, Some(dir.path()), &[]).map_err(|e| hide(e.to_string()))?;
 
     // Calibration: where one probe amount lands on the x axis.
-    let probe = Point::at(plan, &inputs, dir.path(), t, Decimal::from(PROBE), line, against, tiers)?;
+    let probe = Point::at(plan, &inputs, dir.path(), t, Decimal::from(PROBE), line, against, tiers).map_err(hide)?;
     if probe.x <= Decimal::ZERO {
         return Err(format!("the x axis ({x_label}) does not grow with the event amounts, so it cannot be swept"));
     }
@@ -117,7 +120,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
     let mut ratios = Vec::with_capacity(steps + 1);
     for k in 0..=steps {
         let amount = (amount_max * Decimal::from(k) / Decimal::from(steps)).round_dp(2);
-        let p = Point::at(plan, &inputs, dir.path(), t, amount, line, against, tiers)?;
+        let p = Point::at(plan, &inputs, dir.path(), t, amount, line, against, tiers).map_err(hide)?;
         points.push((p.x, p.y));
         ratios.push(p.ratio);
     }
@@ -202,15 +205,29 @@ fn percent(v: Decimal) -> String {
     format!("{}%", (v * Decimal::ONE_HUNDRED).normalize())
 }
 
-/// The participants and lookup tables: one participant, in the line's section.
+/// The tables other than the events: one participant, in the line's section,
+/// with every lookup amount the quota; no splits (each event row goes whole to
+/// its own participant) and no exchange rates (the event rows are in the
+/// plan's currency).
 fn write_static_tables(plan: &Plan, line: CellId, dir: &Path) -> Result<(), String> {
     let wanted = plan.cells[line].section.map(|s| section_attributes(plan, s)).unwrap_or_default();
     let year_start = plan.calendar.periods[0].start;
-    let write = |table: &TableSchema, row: Vec<String>| {
+    let write_rows = |table: &TableSchema, rows: &[Vec<String>]| {
         let header: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-        let text = format!("{}\n{}\n", header.join(","), row.join(","));
+        let mut text = format!("{}\n", header.join(","));
+        for row in rows {
+            text.push_str(&row.join(","));
+            text.push('\n');
+        }
         std::fs::write(dir.join(format!("{}.csv", table.name)), text).map_err(|e| format!("cannot write: {e}"))
     };
+    let write = |table: &TableSchema, row: Vec<String>| write_rows(table, &[row]);
+    if let Some(splits) = &plan.splits {
+        write_rows(&splits.table, &[])?;
+    }
+    if let Some(fx) = &plan.fx {
+        write_rows(&fx.schema, &[])?;
+    }
     let roster: Vec<String> = plan
         .participants
         .columns
@@ -299,11 +316,22 @@ impl<'p> Point<'p> {
         let events = &plan.events;
         let date = plan.calendar.periods[t].start;
         let header: Vec<&str> = events.columns.iter().map(|c| c.name.as_str()).collect();
+        // A column naming an amount's currency (`money in currency`) names the
+        // plan's: no exchange rate is needed.
+        let is_currency = |i: usize| events.columns.iter().any(|c| c.currency == Some(i));
         let row: Vec<String> = events
             .columns
             .iter()
             .enumerate()
-            .map(|(i, c)| if i == events.key { WHO.to_string() } else { filler(c.ty, c.optional, amount, date) })
+            .map(|(i, c)| {
+                if i == events.key {
+                    WHO.to_string()
+                } else if is_currency(i) {
+                    plan.currency.clone()
+                } else {
+                    filler(c.ty, c.optional, amount, date)
+                }
+            })
             .collect();
         std::fs::write(dir.join(format!("{}.csv", events.name)), format!("{}\n{}\n", header.join(","), row.join(",")))
             .map_err(|e| format!("cannot write: {e}"))?;
