@@ -1394,6 +1394,25 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     // ------------------------------------------------------------ calls
 
+    /// The two date arguments of `days_active` or `days_between`.
+    fn two_dates(&mut self, call: &ast::Call, example: &str, scope: &mut Scope) -> Option<(Typed, Typed)> {
+        self.arity(call, 2, 2)?;
+        let from = self.expr(&call.args[0], scope)?;
+        let to = self.expr(&call.args[1], scope)?;
+        for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
+            if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
+                self.errors.push(CheckError::type_error(
+                    format!("`{}` takes dates, not {}", call.func.as_str(), t.ty.describe()),
+                    a.span,
+                    format!("this is {}", t.ty.describe()),
+                    Some(example.into()),
+                ));
+                return None;
+            }
+        }
+        Some((from, to))
+    }
+
     fn call(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
         let f = call.func.as_str();
         let nargs = call.args.len();
@@ -1404,20 +1423,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
             "sum" | "count" | "min" | "max" | "avg" | "average" => self.aggregate(call, span, scope),
             "rank" | "share" => self.across_call(call, span, scope),
             "days_active" if !aggregate_form => {
-                self.arity(call, 2, 2)?;
-                let from = self.expr(&call.args[0], scope)?;
-                let to = self.expr(&call.args[1], scope)?;
-                for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
-                    if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
-                        self.errors.push(CheckError::type_error(
-                            format!("`days_active` takes dates, not {}", t.ty.describe()),
-                            a.span,
-                            format!("this is {}", t.ty.describe()),
-                            Some("e.g. `days_active(hire_date, leave_date)` with date columns of the roster".into()),
-                        ));
-                        return None;
-                    }
-                }
+                let example = "e.g. `days_active(hire_date, leave_date)` with date columns of the roster";
+                let (from, to) = self.two_dates(call, example, scope)?;
                 // It reads the period, even of constant dates.
                 if scope.max_level == Level::Constant {
                     return self.too_high(span, scope, "the period");
@@ -1427,20 +1434,8 @@ impl<'a, 'e> Compiler<'a, 'e> {
                 Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
             }
             "days_between" if !aggregate_form => {
-                self.arity(call, 2, 2)?;
-                let from = self.expr(&call.args[0], scope)?;
-                let to = self.expr(&call.args[1], scope)?;
-                for (t, a) in [(&from, &call.args[0]), (&to, &call.args[1])] {
-                    if !matches!(t.ty, Ty::Known(Type::Date) | Ty::Error) {
-                        self.errors.push(CheckError::type_error(
-                            format!("`days_between` takes dates, not {}", t.ty.describe()),
-                            a.span,
-                            format!("this is {}", t.ty.describe()),
-                            Some("e.g. `days_between(original_date, date) <= 180`: the days from the first to the second".into()),
-                        ));
-                        return None;
-                    }
-                }
+                let example = "e.g. `days_between(original_date, date) <= 180`: the days from the first to the second";
+                let (from, to) = self.two_dates(call, example, scope)?;
                 let level = self.join(&from, &to, call.args[0].span, call.args[1].span)?;
                 let kind = ExprKind::DaysBetween(Box::new(from.expr), Box::new(to.expr));
                 Some(Typed { expr: Expr { kind, span }, ty: Ty::Known(Type::Number), level })
