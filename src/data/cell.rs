@@ -48,6 +48,13 @@ pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r
     }
 }
 
+/// A required money or decimal cell: [`decimal`], without the checks and
+/// dispatch of [`parse`] (`None` for anything [`parse`] rejects).
+#[inline]
+pub fn number(text: &str) -> Option<Decimal> {
+    decimal(text)
+}
+
 /// A plain decimal: optional sign, digits, optional fraction. Nothing else (no
 /// thousands separators, currency signs or exponents): exports that carry them
 /// are better fixed at the source than guessed at here.
