@@ -10,7 +10,7 @@ use crate::value::{Val, Value};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::OnceLock;
 
 /// The result of evaluating a plan: every definition for every participant and
 /// period it applies to.
@@ -26,8 +26,9 @@ pub struct Evaluation<'p> {
     failed: Vec<bool>,
     /// For each aggregate across participants (by id) and period: the groups it ranges over.
     groups: Vec<Vec<Groups>>,
-    /// Group results by (aggregate, period, group), computed once.
-    cache: Mutex<HashMap<(usize, usize, usize), Arc<Cached>>>,
+    /// Group results by aggregate, period and group, each computed once, by
+    /// the first participant that needs it; the others read it without a lock.
+    cache: Vec<Vec<Vec<OnceLock<EvalResult<Cached>>>>>,
 }
 
 /// The participants an aggregate ranges over: each participant's group, and
@@ -150,7 +151,7 @@ impl<'p> Evaluation<'p> {
         let in_domain = |domain: Option<SectionId>, p: usize| domain.is_none_or(|s| members[s][p]);
         // Per period: with effective-dated attributes a participant may change
         // team (or manager) during the year; the groups follow, period by period.
-        let groups = plan
+        let groups: Vec<Vec<Groups>> = plan
             .across
             .iter()
             .map(|a| {
@@ -222,6 +223,10 @@ impl<'p> Evaluation<'p> {
                     .collect()
             })
             .collect();
+        let cache = groups
+            .iter()
+            .map(|per_period| per_period.iter().map(|g| g.members.iter().map(|_| OnceLock::new()).collect()).collect())
+            .collect();
         let mut ev = Evaluation {
             plan,
             statics,
@@ -230,42 +235,59 @@ impl<'p> Evaluation<'p> {
             store: vec![None; plan.cells.len() * n * periods],
             failed: vec![false; plan.cells.len() * n * periods],
             groups,
-            cache: Mutex::new(HashMap::new()),
+            cache,
         };
         let mut errors = Vec::new();
         let pool = (threads > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
         for stage in &plan.stages {
-            for t in 0..periods {
-                for &c in &stage.cells {
-                    let cell = &plan.cells[c];
-                    // Participants are independent within one definition and
-                    // period: compute them in parallel, store them in order.
-                    let evaluate =
-                        |p: usize| (p, eval(&cell.expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value()));
-                    let applies = |p: &usize| ev.in_section(cell.section, *p);
-                    let results: Vec<_> = match &pool {
-                        Some(pool) => pool.install(|| (0..n).into_par_iter().filter(applies).map(evaluate).collect()),
-                        None => (0..n).filter(applies).map(evaluate).collect(),
-                    };
-                    for (p, result) in results {
-                        let i = ev.index(c, p, t);
-                        let value = match result {
-                            Ok(v) => v,
-                            Err(f) => {
-                                ev.failed[i] = true;
-                                if f.fault != Fault::Upstream {
-                                    errors.push(EvalError::new(
-                                        *f,
-                                        &cell.name,
-                                        &ev.statics.ids[p],
-                                        &plan.calendar.periods[t].label,
-                                    ));
-                                }
-                                Value::ZERO
+            // A stage of one definition that reads no earlier period of itself
+            // is independent across periods: all its periods make one parallel
+            // region. A recursive stage goes period by period, definition by
+            // definition, each step reading the ones before.
+            let steps: Vec<Vec<(CellId, usize)>> = if stage.recursive {
+                (0..periods).flat_map(|t| stage.cells.iter().map(move |&c| vec![(c, t)])).collect()
+            } else {
+                stage.cells.iter().map(|&c| (0..periods).map(|t| (c, t)).collect()).collect()
+            };
+            for step in steps {
+                // INVARIANT: the (definition, period) pairs of a step do not read each other.
+                let members = &ev.members;
+                let jobs: Vec<(CellId, usize, usize)> = step
+                    .iter()
+                    .flat_map(|&(c, t)| {
+                        let section = plan.cells[c].section;
+                        (0..n).filter(move |&p| section.is_none_or(|s| members[s][p])).map(move |p| (c, t, p))
+                    })
+                    .collect();
+                let evaluate = |&(c, t, p): &(CellId, usize, usize)| {
+                    eval(&plan.cells[c].expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value())
+                };
+                let results: Vec<_> = match &pool {
+                    // A few large jobs: a participant's definition is a few
+                    // hundred instructions, less than rayon's cost of a job.
+                    Some(pool) => pool.install(|| {
+                        jobs.par_iter().with_min_len(jobs.len().div_ceil(4 * threads)).map(evaluate).collect()
+                    }),
+                    None => jobs.iter().map(evaluate).collect(),
+                };
+                for (&(c, t, p), result) in jobs.iter().zip(results) {
+                    let i = ev.index(c, p, t);
+                    let value = match result {
+                        Ok(v) => v,
+                        Err(f) => {
+                            ev.failed[i] = true;
+                            if f.fault != Fault::Upstream {
+                                errors.push(EvalError::new(
+                                    *f,
+                                    &plan.cells[c].name,
+                                    &ev.statics.ids[p],
+                                    &plan.calendar.periods[t].label,
+                                ));
                             }
-                        };
-                        ev.store[i] = Some(value);
-                    }
+                            Value::ZERO
+                        }
+                    };
+                    ev.store[i] = Some(value);
                 }
             }
         }
@@ -386,41 +408,34 @@ impl<'p> Evaluation<'p> {
             }
             AcrossScope::Group(_) | AcrossScope::All | AcrossScope::Reports { .. } => {
                 let group = self.groups[id][t].of[p];
-                let key = (id, t, group);
-                let cached = self.cache.lock().expect("no panics while holding the lock").get(&key).cloned();
-                let cached = match cached {
-                    Some(c) => c,
-                    None => {
-                        // Computed outside the borrow: the argument may itself
-                        // hold aggregates that fill the cache.
-                        let members = &self.groups[id][t].members[group];
-                        let c = Arc::new(match a.func {
-                            AcrossFunc::Rank => {
-                                let mut values =
-                                    members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
-                                values.sort_unstable_by(|x, y| y.cmp(x));
-                                Cached::Sorted(values)
+                // INVARIANT: a group's argument never reads its own aggregate
+                // (the checker rejects the cycle), so the initialisation
+                // cannot re-enter this slot.
+                let cached = self.cache[id][t][group].get_or_init(|| {
+                    let members = &self.groups[id][t].members[group];
+                    Ok(match a.func {
+                        AcrossFunc::Rank => {
+                            let mut values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
+                            values.sort_unstable_by(|x, y| y.cmp(x));
+                            Cached::Sorted(values)
+                        }
+                        AcrossFunc::Share => {
+                            let weight = a.weight.as_ref().expect("share has a weight");
+                            let mut total = Decimal::ZERO;
+                            for &q in members {
+                                let w = eval(weight, &CellEnv { ev: self, p: q, t })?.num();
+                                total = arith(ArithOp::Add, total, w).map_err(fail)?;
                             }
-                            AcrossFunc::Share => {
-                                let weight = a.weight.as_ref().expect("share has a weight");
-                                let mut total = Decimal::ZERO;
-                                for &q in members {
-                                    let w = eval(weight, &CellEnv { ev: self, p: q, t })?.num();
-                                    total = arith(ArithOp::Add, total, w).map_err(fail)?;
-                                }
-                                Cached::Number(total)
-                            }
-                            func => {
-                                let values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
-                                Cached::Number(combine(func, &values).map_err(fail)?)
-                            }
-                        });
-                        // Two workers may compute the same group at once: same value.
-                        self.cache.lock().expect("no panics while holding the lock").insert(key, c.clone());
-                        c
-                    }
-                };
-                Ok(Val::Num(match (a.func, &*cached) {
+                            Cached::Number(total)
+                        }
+                        func => {
+                            let values = members.iter().map(|&q| arg_at(q, t)).collect::<EvalResult<Vec<_>>>()?;
+                            Cached::Number(combine(func, &values).map_err(fail)?)
+                        }
+                    })
+                });
+                let cached = cached.as_ref().map_err(|f| f.clone())?;
+                Ok(Val::Num(match (a.func, cached) {
                     (AcrossFunc::Rank, Cached::Sorted(values)) => {
                         let mine = arg_at(p, t)?;
                         Decimal::from(values.partition_point(|v| *v > mine) + 1)
