@@ -61,10 +61,34 @@ struct Worker<'a> {
     /// The row with its amounts converted into the plan's currency (`money in ...`).
     converted: Vec<Val<'static>>,
     errors: Vec<(usize, EvalError)>,
+    /// The plan converts no currency and splits no row.
+    plain: bool,
+}
+
+impl<'a> Worker<'a> {
+    fn new(plan: &Plan, program: &'a RowProgram<'a>, participants: usize) -> Self {
+        Worker {
+            program,
+            accumulators: Accumulators::new(plan, participants),
+            scratch: Vec::new(),
+            converted: Vec::new(),
+            errors: Vec::new(),
+            plain: plan.fx.is_none() && plan.splits.is_none(),
+        }
+    }
 }
 
 impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
+        if self.plain {
+            // No currencies to convert and no splits: the row is its participant's, whole.
+            if let Err(e) = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row) {
+                if self.errors.len() < data::MAX_ERRORS {
+                    self.errors.push((line, *e));
+                }
+            }
+            return Ok(());
+        }
         // Amounts in other currencies are converted once, then the row is
         // credited (split or whole) in the plan's currency.
         let mut converted = crate::value::recycle(std::mem::take(&mut self.converted));
@@ -128,15 +152,8 @@ pub fn run_with<'p>(
     options: Options,
 ) -> Result<Evaluation<'p>, RunError> {
     let program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
-    let workers: Vec<Worker<'_>> = (0..options.threads.max(1))
-        .map(|_| Worker {
-            program: &program,
-            accumulators: Accumulators::new(plan, statics.ids.len()),
-            scratch: Vec::new(),
-            converted: Vec::new(),
-            errors: Vec::new(),
-        })
-        .collect();
+    let workers: Vec<Worker<'_>> =
+        (0..options.threads.max(1)).map(|_| Worker::new(plan, &program, statics.ids.len())).collect();
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
     let members = program.into_members();

@@ -354,13 +354,7 @@ fn needed_row_values(new: &Plan, shared: &[Option<usize>]) -> Vec<bool> {
 }
 
 fn worker<'a>(plan: &Plan, program: &'a RowProgram<'a>, participants: usize) -> Worker<'a> {
-    Worker {
-        program,
-        accumulators: Accumulators::new(plan, participants),
-        scratch: Vec::new(),
-        converted: Vec::new(),
-        errors: Vec::new(),
-    }
+    Worker::new(plan, program, participants)
 }
 
 /// One worker of each plan: every row goes to both.
