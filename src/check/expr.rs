@@ -1578,16 +1578,20 @@ impl<'a, 'e> Compiler<'a, 'e> {
         })
     }
 
-    fn prev(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
-        self.arity(call, 1, 2)?;
-        let target = match &call.args[0].kind {
+    /// The definition `e` names, when it is a bare name of one (`prev(x)`, `x at date`).
+    fn definition_named<'x>(&self, e: &'x ast::Expr) -> Option<(usize, &'x crate::syntax::Ident)> {
+        match &e.kind {
             ast::ExprKind::Name { qualifier: None, name } => match self.decls.names.get(name.as_str()) {
                 Some(NameRef::Def(i)) => Some((*i, name)),
                 _ => None,
             },
             _ => None,
-        };
-        let Some((i, name)) = target else {
+        }
+    }
+
+    fn prev(&mut self, call: &ast::Call, span: Span, scope: &mut Scope) -> Option<Typed> {
+        self.arity(call, 1, 2)?;
+        let Some((i, name)) = self.definition_named(&call.args[0]) else {
             self.errors.push(CheckError::invalid(
                 "`prev` takes the name of a value",
                 call.args[0].span,
@@ -1960,14 +1964,7 @@ impl<'a, 'e> Compiler<'a, 'e> {
 
     /// The value of `x at date`: a definition per participant and period.
     fn at_value(&mut self, value: &ast::Expr, scope: &mut Scope) -> Option<(CellId, Ty)> {
-        let target = match &value.kind {
-            ast::ExprKind::Name { qualifier: None, name } => match self.decls.names.get(name.as_str()) {
-                Some(NameRef::Def(i)) => Some((*i, name)),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some((i, name)) = target else {
+        let Some((i, name)) = self.definition_named(value) else {
             self.errors.push(CheckError::invalid(
                 "`at` reads a `value`, `payout` or `info` in another period",
                 value.span,
