@@ -308,6 +308,10 @@ impl Rounding {
         }
         if self.unit.mantissa() == 1 {
             // A unit of 10^-k (0.01): round to k decimals directly.
+            if x.scale() == self.unit.scale() {
+                // Already exactly k decimals (a sum of amounts in cents).
+                return Some(x);
+            }
             let mut result = x.round_dp_with_strategy(self.unit.scale(), self.mode.strategy());
             if result.scale() < self.unit.scale() {
                 result.rescale(self.unit.scale());
