@@ -80,11 +80,7 @@ fn an_evaluation_error_writes_nothing() {
 #[test]
 fn an_error_in_row_900000_is_reported_and_nothing_is_written() {
     let rows = 900_000;
-    let data = tempfile::tempdir().unwrap();
-    for table in ["roster", "quotas"] {
-        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
-        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
-    }
+    let data = data_with_static_tables();
     let file = std::fs::File::create(data.path().join("sales.csv")).unwrap();
     let mut sales = std::io::BufWriter::with_capacity(1 << 20, file);
     sales.write_all(b"id,date,rep,new_customer,collected\n").unwrap();
@@ -142,11 +138,7 @@ fn arithmetic_errors_name_the_rule_participant_and_period() {
 /// still reported at its file and line, shown in part, without a panic.
 #[test]
 fn a_very_long_row_is_located() {
-    let data = tempfile::tempdir().unwrap();
-    for table in ["roster", "quotas"] {
-        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
-        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
-    }
+    let data = data_with_static_tables();
     let sales = format!(
         "id,date,rep,new_customer,collected\nS1,2024-01-15,R01,true,25000.00\n{},2024-02-10,R02,false,abc\n{}S3,2024-02-10,R02,false,abc\n",
         "S".repeat(100_000),
@@ -164,11 +156,7 @@ fn a_very_long_row_is_located() {
 /// holding the file in memory), at the opening quote.
 #[test]
 fn a_quote_left_open_in_a_large_file_stops_reading() {
-    let data = tempfile::tempdir().unwrap();
-    for table in ["roster", "quotas"] {
-        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
-        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
-    }
+    let data = data_with_static_tables();
     let file = std::fs::File::create(data.path().join("sales.csv")).unwrap();
     let mut sales = std::io::BufWriter::with_capacity(1 << 20, file);
     sales.write_all(b"id,date,rep,new_customer,collected\nS1,2024-01-15,R01,true,25000.00\n\"S2,2024-01-15").unwrap();
@@ -195,4 +183,15 @@ fn a_set_value_that_does_not_parse_is_a_diagnostic() {
         assert_eq!(out.status.code(), Some(1), "{value:?}: {stderr}");
         assert!(stderr.contains("invalid `--set over_rate`") && !stderr.contains("panicked"), "{value:?}: {stderr}");
     }
+}
+
+/// A folder with the bad-data plan's roster and quotas (valid ones), for a
+/// test to write its own `sales.csv` beside them.
+fn data_with_static_tables() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    for table in ["roster", "quotas"] {
+        let from = common::root().join(format!("tests/bad/data/ragged_row/{table}.csv"));
+        std::fs::copy(from, data.path().join(format!("{table}.csv"))).unwrap();
+    }
+    data
 }
