@@ -48,17 +48,10 @@ pub fn parse<'r>(text: &'r str, ty: ColumnType, optional: bool) -> Result<Val<'r
     }
 }
 
-/// A required money or decimal cell: [`decimal`], without the checks and
-/// dispatch of [`parse`] (`None` for anything [`parse`] rejects).
-#[inline]
-pub fn number(text: &str) -> Option<Decimal> {
-    decimal(text)
-}
-
 /// A plain decimal: optional sign, digits, optional fraction. Nothing else (no
 /// thousands separators, currency signs or exponents): exports that carry them
 /// are better fixed at the source than guessed at here.
-fn decimal(text: &str) -> Option<Decimal> {
+pub(super) fn decimal(text: &str) -> Option<Decimal> {
     // The common case, read in one pass: at most 18 characters hold at most 18
     // digits, which fit an `i64` exactly; the scale is where the point was.
     let bytes = text.as_bytes();

@@ -165,8 +165,9 @@ struct Context<'a> {
 }
 
 /// Used columns (schema index, field index) by the way they are read.
-#[derive(Default)]
 struct Readers {
+    /// The date that places a row in its period.
+    date: (usize, usize),
     /// Required text: taken as it is.
     texts: Vec<(usize, usize)>,
     /// Required money and decimals.
@@ -178,9 +179,12 @@ struct Readers {
 impl Readers {
     fn new(plan: &Plan, used: &[bool], positions: &[usize]) -> Self {
         use crate::check::ColumnType;
-        let mut readers = Readers::default();
+        // INVARIANT: the checker requires a date column on the events table.
+        let date = plan.events.date.expect("events have a date");
+        let mut readers =
+            Readers { date: (date, positions[date]), texts: Vec::new(), numbers: Vec::new(), others: Vec::new() };
         for (ci, c) in plan.events.columns.iter().enumerate() {
-            if !used[ci] || Some(ci) == plan.events.date {
+            if !used[ci] || ci == date {
                 continue;
             }
             let at = (ci, positions[ci]);
@@ -258,18 +262,16 @@ impl Context<'_> {
             return;
         }
         let mut row = recycle(std::mem::take(&mut spare.row));
-        // INVARIANT: the checker requires a date column on the events table.
-        let date_column = schema.date.expect("events have a date");
         // Unused columns keep a placeholder: no rule reads them.
         row.resize(schema.columns.len(), Val::Bool(false));
-        let date_field = self.positions[date_column];
+        let (date_column, date_field) = self.readers.date;
         let (mut period, mut bad) = (None, false);
         match spare.date(fields.field(date_field), &self.plan.calendar) {
-            Ok((date, t)) => {
+            Some((date, t)) => {
                 row[date_column] = Val::Date(date);
                 period = t;
             }
-            Err(_) => bad = true,
+            None => bad = true,
         }
         for &(ci, field) in &self.readers.texts {
             let text = fields.field(field);
@@ -277,7 +279,7 @@ impl Context<'_> {
             row[ci] = Val::Text(text);
         }
         for &(ci, field) in &self.readers.numbers {
-            match cell::number(fields.field(field)) {
+            match cell::decimal(fields.field(field)) {
                 Some(x) => row[ci] = Val::Num(x),
                 None => bad = true,
             }
@@ -300,9 +302,7 @@ impl Context<'_> {
             errors.push(report(Some(self.positions[ci]), message, label, Some(help)));
         }
         if !bad {
-            if let Err(problem) =
-                self.place(&row, schema.key, date_column, period).and_then(|(p, t)| sink.push(line, p, t, &row))
-            {
+            if let Err(problem) = self.place(&row, period).and_then(|(p, t)| sink.push(line, p, t, &row)) {
                 errors.push(report(
                     problem.column.map(|c| self.positions[c]),
                     problem.message,
@@ -371,25 +371,25 @@ impl Context<'_> {
             }
             // Fields as text; the first that is not UTF-8 is the row's error.
             let mut texts: Vec<&str> = Vec::with_capacity(record.len());
+            // The first field of a schema column that is not UTF-8 is the
+            // row's error; extra header columns are ignored, whatever they hold.
             let mut bad_utf8 = None;
             for (i, raw) in record.iter().enumerate() {
                 match std::str::from_utf8(raw) {
                     Ok(t) => texts.push(t),
-                    Err(_) => {
-                        let column = self.positions.iter().position(|&f| f == i);
-                        if column.is_some_and(|c| self.used[c]) || bad_utf8.is_none() && column.is_some() {
-                            bad_utf8 = Some(i);
+                    Err(_) => match self.positions.iter().position(|&f| f == i) {
+                        Some(column) => {
+                            bad_utf8 = Some((i, column));
                             break;
                         }
-                        texts.push("");
-                    }
+                        None => texts.push(""),
+                    },
                 }
             }
-            if let Some(field) = bad_utf8 {
-                let name = self.positions.iter().position(|&f| f == field).map(|c| schema.columns[c].name.as_str());
+            if let Some((field, column)) = bad_utf8 {
                 errors.push(report(
                     Some(field),
-                    format!("column `{}` is not valid UTF-8", name.unwrap_or("?")),
+                    format!("column `{}` is not valid UTF-8", schema.columns[column].name),
                     "bytes that are not UTF-8".into(),
                     Some("save the file as UTF-8 (Excel: CSV UTF-8)".into()),
                 ));
@@ -412,15 +412,10 @@ impl Context<'_> {
     }
 
     /// The row's participant and period.
-    fn place(
-        &self,
-        row: &[Val<'_>],
-        key: usize,
-        date: usize,
-        period: Option<usize>,
-    ) -> Result<(usize, usize), RowProblem> {
+    fn place(&self, row: &[Val<'_>], period: Option<usize>) -> Result<(usize, usize), RowProblem> {
         let calendar = &self.plan.calendar;
         let schema = &self.plan.events;
+        let (key, date) = (schema.key, self.readers.date.0);
         let Val::Text(id) = row[key] else { unreachable!("text key") };
         let Some(p) = self.statics.participant(id) else {
             if let Some(padded) =
@@ -495,24 +490,18 @@ impl Scratch {
     }
 
     /// The date in `text` and its period in `calendar` (`None`: outside it).
-    fn date(
-        &mut self,
-        text: &str,
-        calendar: &crate::check::Calendar,
-    ) -> Result<(chrono::NaiveDate, Option<usize>), cell::CellProblem> {
+    fn date(&mut self, text: &str, calendar: &crate::check::Calendar) -> Option<(chrono::NaiveDate, Option<usize>)> {
         if let Some((last, date, period)) = &self.last_date {
             if text.as_bytes() == last {
-                return Ok((*date, *period));
+                return Some((*date, *period));
             }
         }
-        let Val::Date(date) = cell::parse(text, crate::check::ColumnType::Date, false)? else {
-            unreachable!("a date column reads dates")
-        };
+        let date = cell::date(text)?;
         let period = calendar.period_of(date);
         if let Ok(bytes) = text.as_bytes().try_into() {
             self.last_date = Some((bytes, date, period));
         }
-        Ok((date, period))
+        Some((date, period))
     }
 }
 

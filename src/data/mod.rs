@@ -14,7 +14,6 @@ mod records;
 mod source;
 mod splits;
 
-pub use cell::date as parse_date;
 pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
 pub use events::{stream_events, EventSink};

@@ -46,15 +46,6 @@ enum Cached {
     Sorted(Vec<Decimal>),
 }
 
-/// One payout or info line of one participant in one period.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineValue {
-    pub participant: usize,
-    pub period: usize,
-    pub cell: CellId,
-    pub amount: Decimal,
-}
-
 pub(crate) fn section_members(plan: &Plan, statics: &StaticData) -> Result<Vec<Vec<bool>>, Vec<EvalError>> {
     let mut errors = Vec::new();
     let members = plan
@@ -343,21 +334,6 @@ impl<'p> Evaluation<'p> {
 
     pub fn participants(&self) -> &[std::sync::Arc<str>] {
         &self.statics.ids
-    }
-
-    /// Every line that applies, by participant, period and the plan's line order.
-    pub fn lines(&self) -> Vec<LineValue> {
-        let mut out = Vec::new();
-        for p in 0..self.statics.ids.len() {
-            for t in 0..self.plan.calendar.periods.len() {
-                for &c in &self.plan.lines {
-                    if let Some(v) = self.value(c, p, t) {
-                        out.push(LineValue { participant: p, period: t, cell: c, amount: v.num() });
-                    }
-                }
-            }
-        }
-        out
     }
 
     /// Does any line apply to the participant?

@@ -16,8 +16,8 @@ pub mod pair;
 mod rows;
 
 pub use accumulate::Accumulators;
+pub use cells::Evaluation;
 pub(crate) use cells::{lookup, period_part};
-pub use cells::{Evaluation, LineValue};
 pub use errors::EvalError;
 pub use expr::{arith, eval, eval_constant, round, tier_bands, BandStep, Env, EvalResult, Failure, Fault};
 pub use rows::RowProgram;
