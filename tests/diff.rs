@@ -751,3 +751,43 @@ fn colour_marks_increases_and_decreases() {
     let stripped = coloured.replace("\x1b[32m", "").replace("\x1b[31m", "").replace("\x1b[0m", "");
     assert_eq!(stripped, plain, "colour changes no text or alignment");
 }
+
+/// On the example plans that convert currencies and change a rate during the
+/// year, a diff is still exactly the difference of two separate runs: a row
+/// reads a dated parameter on its own date, so a change moved inside a
+/// period is a change, and an amount taken as it is is not the converted one.
+#[test]
+fn the_diff_of_dated_and_converted_plans_is_the_difference_of_two_runs() {
+    let root = common::root();
+    let cases: &[(&str, &str, &str)] = &[
+        ("dated_changes", "3%, from 2024-08-15: 4%", "3%, from 2024-09-15: 4%"),
+        ("multi_currency", "amount:    money in currency", "amount:    money"),
+    ];
+    for (name, from, to) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = std::fs::read_to_string(root.join(format!("rules/examples/{name}.comp"))).unwrap();
+        assert_eq!(plan.matches(from).count(), 1, "`{from}` should occur once in {name}");
+        std::fs::write(dir.path().join("old.comp"), &plan).unwrap();
+        std::fs::write(dir.path().join("new.comp"), plan.replace(from, to)).unwrap();
+        let data = root.join(format!("rules/examples/data/{name}"));
+        let comp = |args: &[&str]| {
+            let out = Command::new(env!("CARGO_BIN_EXE_comp"))
+                .current_dir(dir.path())
+                .args(args)
+                .arg("--data")
+                .arg(&data)
+                .args(["--format", "csv"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let (old, new) =
+            (common::parse_csv(&comp(&["run", "old.comp"])), common::parse_csv(&comp(&["run", "new.comp"])));
+        let expected = expected_rows(&old, &new);
+        assert!(!expected.is_empty(), "{name}: the edit changes payouts");
+        let got: BTreeMap<Key, (String, String)> =
+            diff_rows(&comp(&["diff", "old.comp", "new.comp"])).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect();
+        assert_eq!(got, expected, "{name}");
+    }
+}

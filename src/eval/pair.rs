@@ -427,14 +427,17 @@ fn apart(
     None
 }
 
-/// The same table: name, kind, columns (in order, with their types), key and date.
+/// The same table: name, kind, columns (in order, with their types and currency columns), key and date.
 pub fn same_schema(a: &TableSchema, b: &TableSchema) -> bool {
     a.name == b.name
         && a.kind == b.kind
         && a.key == b.key
         && a.date == b.date
         && a.columns.len() == b.columns.len()
-        && a.columns.iter().zip(&b.columns).all(|(x, y)| x.name == y.name && x.ty == y.ty && x.optional == y.optional)
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| x.name == y.name && x.ty == y.ty && x.optional == y.optional && x.currency == y.currency)
 }
 
 /// For each row aggregate of the new plan, an aggregate of the old plan that
@@ -450,7 +453,9 @@ fn shared_aggregates(
     old_inputs: &Inputs,
     new_inputs: &Inputs,
 ) -> Option<Vec<Option<usize>>> {
-    let tables_same = old.lookups.len() == new.lookups.len()
+    // Amounts are converted into each plan's currency as rows are read.
+    let tables_same = old.currency == new.currency
+        && old.lookups.len() == new.lookups.len()
         && old
             .tables()
             .zip(new.tables())
@@ -544,8 +549,21 @@ impl Same<'_> {
     }
 
     fn param(&self, a: usize, b: usize) -> bool {
+        use crate::check::ParamValues;
         let (a, b) = (&self.old.params[a], &self.new.params[b]);
-        a.ty == b.ty && (0..self.old.calendar.periods.len()).all(|t| Self::value(a.values.at(t), b.values.at(t)))
+        if a.ty != b.ty {
+            return false;
+        }
+        match (&a.values, &b.values) {
+            // A row reads a dated parameter on its own date, not at its period's start.
+            (ParamValues::Dated(x), ParamValues::Dated(y)) => {
+                Self::value(&x.first, &y.first)
+                    && x.changes.len() == y.changes.len()
+                    && x.changes.iter().zip(&y.changes).all(|((d, u), (e, v))| d == e && Self::value(u, v))
+            }
+            (ParamValues::Dated(_), _) | (_, ParamValues::Dated(_)) => false,
+            _ => (0..self.old.calendar.periods.len()).all(|t| Self::value(a.values.at(t), b.values.at(t))),
+        }
     }
 
     fn opt(&self, a: Option<&Expr>, b: Option<&Expr>) -> bool {
