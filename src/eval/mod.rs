@@ -66,14 +66,24 @@ struct Worker<'a> {
 }
 
 impl<'a> Worker<'a> {
-    fn new(plan: &Plan, program: &'a RowProgram<'a>, participants: usize) -> Self {
+    fn new(program: &'a RowProgram<'a>) -> Self {
+        let plan = program.plan();
         Worker {
             program,
-            accumulators: Accumulators::new(plan, participants),
+            accumulators: Accumulators::new(plan, program.statics().ids.len()),
             scratch: Vec::new(),
             converted: Vec::new(),
             errors: Vec::new(),
             plain: plan.fx.is_none() && plan.splits.is_none(),
+        }
+    }
+
+    /// Keeps a row's error, the first [`data::MAX_ERRORS`] of them.
+    fn record(&mut self, line: usize, result: Result<(), Box<EvalError>>) {
+        if let Err(e) = result {
+            if self.errors.len() < data::MAX_ERRORS {
+                self.errors.push((line, *e));
+            }
         }
     }
 }
@@ -82,11 +92,8 @@ impl data::EventSink for Worker<'_> {
     fn push(&mut self, line: usize, p: usize, t: usize, row: &[Val<'_>]) -> Result<(), data::RowProblem> {
         if self.plain {
             // No currencies to convert and no splits: the row is its participant's, whole.
-            if let Err(e) = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row) {
-                if self.errors.len() < data::MAX_ERRORS {
-                    self.errors.push((line, *e));
-                }
-            }
+            let result = self.program.push(&mut self.accumulators, &mut self.scratch, p, t, row);
+            self.record(line, result);
             return Ok(());
         }
         // Amounts in other currencies are converted once, then the row is
@@ -98,11 +105,8 @@ impl data::EventSink for Worker<'_> {
             row
         };
         for (q, share) in self.program.credits(p, row) {
-            if let Err(e) = self.program.push_share(&mut self.accumulators, &mut self.scratch, q, t, row, share) {
-                if self.errors.len() < data::MAX_ERRORS {
-                    self.errors.push((line, *e));
-                }
-            }
+            let result = self.program.push_share(&mut self.accumulators, &mut self.scratch, q, t, row, share);
+            self.record(line, result);
         }
         self.converted = crate::value::recycle(converted);
         Ok(())
@@ -152,8 +156,7 @@ pub fn run_with<'p>(
     options: Options,
 ) -> Result<Evaluation<'p>, RunError> {
     let program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
-    let workers: Vec<Worker<'_>> =
-        (0..options.threads.max(1)).map(|_| Worker::new(plan, &program, statics.ids.len())).collect();
+    let workers: Vec<Worker<'_>> = (0..options.threads.max(1)).map(|_| Worker::new(&program)).collect();
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
     let members = program.into_members();

@@ -143,8 +143,7 @@ struct Pass<'a> {
 impl Pass<'_> {
     /// Every aggregate is shared: the rows go to the old plan only.
     fn shared(&self, program: &RowProgram<'_>) -> Result<Accumulators, PairErrors> {
-        let n = self.statics.ids.len();
-        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(self.old, program, n)).collect();
+        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| Worker::new(program)).collect();
         let workers = data::stream_events(self.old, self.statics, self.path, workers).map_err(both_data)?;
         merge_workers(self.old, workers.into_iter().map(|w| (w.accumulators, w.errors)))
             .map_err(|e| vec![(Which::Both, e)])
@@ -155,7 +154,7 @@ impl Pass<'_> {
     fn fused(&self, fused: &Fused) -> Result<Option<(Accumulators, Accumulators)>, PairErrors> {
         let Ok(program) = RowProgram::new(&fused.plan, self.statics) else { return Ok(None) };
         let n = self.statics.ids.len();
-        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| worker(&fused.plan, &program, n)).collect();
+        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| Worker::new(&program)).collect();
         let workers = data::stream_events(&fused.plan, self.statics, self.path, workers).map_err(both_data)?;
         let Ok(all) = merge_workers(&fused.plan, workers.into_iter().map(|w| (w.accumulators, w.errors))) else {
             return Ok(None);
@@ -180,13 +179,12 @@ impl Pass<'_> {
         let new_rows = without_shared(self.new, shared);
         let new_program =
             RowProgram::new(&new_rows, self.new_statics).map_err(|e| vec![(Which::New, RunError::Eval(e))])?;
-        let n = self.statics.ids.len();
         let columns: Vec<bool> =
             self.old.used_event_columns().iter().zip(self.new.used_event_columns()).map(|(a, b)| *a || b).collect();
         let sinks: Vec<PairSink<'_>> = (0..self.threads)
             .map(|_| PairSink {
-                old: worker(self.old, old_program, n),
-                new: worker(&new_rows, &new_program, n),
+                old: Worker::new(old_program),
+                new: Worker::new(&new_program),
                 columns: columns.clone(),
             })
             .collect();
@@ -351,10 +349,6 @@ fn needed_row_values(new: &Plan, shared: &[Option<usize>]) -> Vec<bool> {
         }
     }
     needed
-}
-
-fn worker<'a>(plan: &Plan, program: &'a RowProgram<'a>, participants: usize) -> Worker<'a> {
-    Worker::new(plan, program, participants)
 }
 
 /// One worker of each plan: every row goes to both.
