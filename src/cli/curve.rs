@@ -2,7 +2,7 @@
 //! attainment, as SVG, from real evaluations of the plan (see
 //! [`crate::report::curve`]).
 
-use super::{load_plan, write, write_atomic, CliError, DiagnosticFormat, Exit, Reporter, Stream};
+use super::{load_plan, write_out, DiagnosticFormat, Exit, Reporter};
 use crate::report::curve::{self, Curve, Options};
 use std::path::{Path, PathBuf};
 
@@ -47,18 +47,7 @@ pub fn run(args: Args) -> Exit {
         }
     }
     let svg = curve::svg(&curves);
-    let written = match &args.output {
-        Some(path) => write_atomic(path, svg.as_bytes()),
-        None => write(Stream::Stdout, &svg),
-    };
-    match written {
-        Ok(()) => Exit::Ok,
-        Err(e) if args.output.is_none() && super::is_broken_pipe(&e) => Exit::Ok,
-        Err(e) => {
-            reporter.report(CliError::write(args.output.as_deref(), &e), None);
-            Exit::Invalid
-        }
-    }
+    write_out(&args.output, &svg, &mut reporter)
 }
 
 fn one(path: &Path, options: &Options, reporter: &mut Reporter) -> Option<Curve> {

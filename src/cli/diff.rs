@@ -2,10 +2,7 @@
 //! payout, before anyone is paid. Both plans run over the same data, the events
 //! table read once; the report compares their statements.
 
-use super::{
-    is_broken_pipe, parse_assignment, parse_table, say, write, write_atomic, CliError, DiagnosticFormat, Exit,
-    Reporter, Stream,
-};
+use super::{parse_assignment, parse_table, say, write_out, CliError, DiagnosticFormat, Exit, Reporter, Stream};
 use crate::check::{Override, Plan};
 use crate::data::{DataError, Inputs, MAX_ERRORS};
 use crate::eval::pair::{run_pair, Reading, Which};
@@ -490,18 +487,9 @@ pub fn run(args: Args) -> Exit {
         DiffFormat::Csv => diff::csv(&comparison),
         DiffFormat::Markdown => diff::markdown(&comparison),
     };
-    let written = match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => write(Stream::Stdout, &text),
-    };
-    match written {
-        // `comp diff ... | head`: the reader has what it wanted; the exit code still tells.
-        Err(e) if args.output.is_none() && is_broken_pipe(&e) => {}
-        Err(e) => {
-            diags.reporter.report(CliError::write(args.output.as_deref(), &e), None);
-            return Exit::Invalid;
-        }
-        Ok(()) => {}
+    // `comp diff ... | head`: the reader has what it wanted; the exit code still tells.
+    if let Exit::Invalid = write_out(&args.output, &text, &mut diags.reporter) {
+        return Exit::Invalid;
     }
     if args.fail_on_change && comparison.changed() {
         Exit::Invalid

@@ -2,7 +2,7 @@
 //! participant's lines, as a tree.
 
 use super::loading::{evaluate, load, report_data, Loaded, PlanArgs};
-use super::{is_broken_pipe, say, write, write_atomic, CliError, Exit, Reporter, Stream};
+use super::{say, write_out, Exit, Reporter};
 use crate::check::{CellId, Plan};
 use crate::eval::Evaluation;
 use crate::report::explain::{self, Explainer, Request, RowsError};
@@ -112,23 +112,6 @@ fn definition(ev: &Evaluation<'_>, p: usize, name: &str) -> Result<CellId, Exit>
         return Err(Exit::Usage);
     }
     Ok(c)
-}
-
-/// Writes the result as `comp run` does: atomically to `--output`, or to stdout,
-/// where a reader that went away (`| head`) ends the output quietly.
-pub(super) fn write_out(output: &Option<PathBuf>, text: &str, reporter: &mut Reporter) -> Exit {
-    let written = match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => write(Stream::Stdout, text),
-    };
-    match written {
-        Ok(()) => Exit::Ok,
-        Err(e) if output.is_none() && is_broken_pipe(&e) => Exit::Ok,
-        Err(e) => {
-            reporter.report(CliError::write(output.as_deref(), &e), None);
-            Exit::Invalid
-        }
-    }
 }
 
 pub fn run(args: Args) -> Exit {

@@ -225,6 +225,23 @@ pub fn parse_table(s: &str) -> Result<(String, PathBuf), String> {
     parse_assignment(s).map(|(k, v)| (k, PathBuf::from(v)))
 }
 
+/// Writes a command's result: atomically to `--output`, or to stdout,
+/// where a reader that went away (`| head`) ends the output quietly.
+pub(super) fn write_out(output: &Option<std::path::PathBuf>, text: &str, reporter: &mut Reporter) -> Exit {
+    let written = match output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write(Stream::Stdout, text),
+    };
+    match written {
+        Ok(()) => Exit::Ok,
+        Err(e) if output.is_none() && is_broken_pipe(&e) => Exit::Ok,
+        Err(e) => {
+            reporter.report(CliError::write(output.as_deref(), &e), None);
+            Exit::Invalid
+        }
+    }
+}
+
 /// Writes `contents` to `path` atomically: a temporary file beside it, renamed
 /// over it only when complete. A failed run leaves `path` untouched.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {

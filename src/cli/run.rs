@@ -1,7 +1,7 @@
 //! `comp run PLAN --data DIR`: evaluate a plan and print the payout lines.
 
 use super::loading::{evaluate, load, PlanArgs};
-use super::{is_broken_pipe, write, write_atomic, CliError, Exit, Reporter, Stream};
+use super::{write_out, Exit, Reporter};
 use crate::report;
 use clap::ValueEnum;
 use std::path::PathBuf;
@@ -42,17 +42,6 @@ pub fn run(args: Args) -> Exit {
         OutputFormat::Csv => report::csv(plan, &statements),
         OutputFormat::Json => report::json(plan, &statements),
     };
-    let written = match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => write(Stream::Stdout, &text),
-    };
-    match written {
-        Ok(()) => Exit::Ok,
-        // `comp run ... | head`: the reader has what it wanted.
-        Err(e) if args.output.is_none() && is_broken_pipe(&e) => Exit::Ok,
-        Err(e) => {
-            reporter.report(CliError::write(args.output.as_deref(), &e), None);
-            Exit::Invalid
-        }
-    }
+    // `comp run ... | head`: the reader has what it wanted.
+    write_out(&args.output, &text, &mut reporter)
 }

@@ -1,8 +1,9 @@
 //! `comp statement PLAN --data DIR --participant ID`: a participant's
 //! statement, as Markdown or a self-contained HTML page.
 
-use super::explain::{explainer, write_out};
+use super::explain::explainer;
 use super::loading::{evaluate, load, PlanArgs};
+use super::write_out;
 use super::{Exit, Reporter};
 use crate::report::statement;
 use clap::ValueEnum;
