@@ -31,11 +31,10 @@ pub fn percent(share: Decimal) -> String {
     format!("{}%", (share * Decimal::ONE_HUNDRED).normalize())
 }
 
-/// One split id as read: its rows' lines and shares.
+/// One split id as read: its rows' lines, and who each credits with what share.
 #[derive(Default)]
 struct Group {
     lines: Vec<usize>,
-    shares: Vec<Decimal>,
     credits: Vec<(usize, Decimal)>,
 }
 
@@ -52,8 +51,6 @@ pub(super) fn read(
     let before = errors.len();
     let (key, who, share) = (schema.key, splits.participant, splits.share);
     let mut groups: HashMap<Arc<str>, Group> = HashMap::new();
-    // Ids in the order first seen, so that errors come out in file order.
-    let mut order: Vec<Arc<str>> = Vec::new();
     let result = for_each_record(schema, path, errors, |line, _, values| {
         let (Val::Text(id), Val::Text(name), Val::Num(s)) = (values[key], values[who], values[share]) else {
             // INVARIANT: the checker makes the key and participant text and the share a percent.
@@ -86,10 +83,7 @@ pub(super) fn read(
         }
         let group = match groups.get_mut(id) {
             Some(g) => g,
-            None => {
-                order.push(Arc::from(id));
-                groups.entry(Arc::from(id)).or_default()
-            }
+            None => groups.entry(Arc::from(id)).or_default(),
         };
         if let Some(i) = group.credits.iter().position(|(q, _)| *q == p) {
             return Err(RowProblem {
@@ -103,18 +97,17 @@ pub(super) fn read(
             });
         }
         group.lines.push(line);
-        group.shares.push(s);
         group.credits.push((p, s));
         Ok(())
     });
     if result.is_err() || errors.len() > before {
         return None;
     }
-    // Each id whose shares miss 100%: the last of its rows, where the sum is known.
+    // Each id whose shares miss 100%, by the last of its rows, where the sum
+    // is known: the second read below reports them in file order.
     let mut wrong: HashMap<usize, (Arc<str>, Decimal)> = HashMap::new();
-    for id in &order {
-        let g = &groups[id];
-        let sum: Decimal = g.shares.iter().sum();
+    for (id, g) in &groups {
+        let sum: Decimal = g.credits.iter().map(|(_, s)| s).sum();
         if sum != Decimal::ONE {
             wrong.insert(*g.lines.last().expect("a group has a row"), (id.clone(), sum));
         }
@@ -128,7 +121,7 @@ pub(super) fn read(
     let _ = for_each_record(schema, path, errors, |line, _, _| {
         let Some((id, sum)) = wrong.get(&line) else { return Ok(()) };
         let g = &groups[id];
-        let terms: Vec<String> = g.shares.iter().map(|s| percent(*s)).collect();
+        let terms: Vec<String> = g.credits.iter().map(|(_, s)| percent(*s)).collect();
         let lines: Vec<String> = g.lines.iter().map(usize::to_string).collect();
         let (short, over) =
             if *sum < Decimal::ONE { ("short", Decimal::ONE - sum) } else { ("over", sum - Decimal::ONE) };
