@@ -18,6 +18,9 @@ pub struct FxRates {
     pub file: String,
     /// The plan's currency, which needs no rate.
     pub currency: String,
+    /// The events columns converted, each with its currency column
+    /// ([`Plan::converted_columns`], found once rather than for every row).
+    converted: Vec<(usize, usize)>,
 }
 
 /// Reads the exchange rates; a rate must be positive, and the plan's own
@@ -57,7 +60,12 @@ pub(super) fn read(plan: &Plan, fx: &FxTable, path: &Path, errors: &mut Vec<supe
     for list in rates.values_mut() {
         list.sort_unstable();
     }
-    Some(FxRates { rates, file: path.display().to_string(), currency: plan.currency.clone() })
+    Some(FxRates {
+        rates,
+        file: path.display().to_string(),
+        currency: plan.currency.clone(),
+        converted: plan.converted_columns().collect(),
+    })
 }
 
 /// Why a row's amount could not be converted.
@@ -101,7 +109,7 @@ impl StaticData {
         let Val::Date(date) = row[date_col] else { unreachable!("date column") };
         out.clear();
         out.extend_from_slice(row);
-        for (amount_col, currency_col) in plan.converted_columns() {
+        for &(amount_col, currency_col) in &fx.converted {
             // Columns no rule reads are not parsed (a placeholder stands there).
             let (Val::Num(amount), Val::Text(currency)) = (row[amount_col], row[currency_col]) else { continue };
             let rate = match fx.rate(currency, date) {
