@@ -478,6 +478,17 @@ pub enum PeriodScope {
     Year,
 }
 
+impl PeriodScope {
+    /// The periods the scope covers, seen from period `t` of `periods`.
+    pub fn range(self, t: usize, periods: usize) -> std::ops::Range<usize> {
+        match self {
+            PeriodScope::Period => t..t + 1,
+            PeriodScope::YearToDate => 0..t + 1,
+            PeriodScope::Year => 0..periods,
+        }
+    }
+}
+
 /// An aggregate across participants or periods of a per-participant value:
 /// `sum(C) over team`, `rank(x) over all`, `sum(C) over year`.
 #[derive(Debug, Clone)]

@@ -379,11 +379,7 @@ impl Accumulators {
     ) -> EvalResult<Decimal> {
         let acc = &plan.accumulators[id];
         let params = ParamsAt { plan, period };
-        let range = match scope {
-            PeriodScope::Period => period..period + 1,
-            PeriodScope::YearToDate => 0..period + 1,
-            PeriodScope::Year => 0..self.periods,
-        };
+        let range = scope.range(period, self.periods);
         if range.len() == 1 {
             return self.state(participant, range.start, id).value(acc.having.as_ref(), &params, acc.span);
         }

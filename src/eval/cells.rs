@@ -374,11 +374,7 @@ impl<'p> Evaluation<'p> {
         };
         match a.scope {
             AcrossScope::Periods(scope) => {
-                let range = match scope {
-                    PeriodScope::Period => t..t + 1,
-                    PeriodScope::YearToDate => 0..t + 1,
-                    PeriodScope::Year => 0..self.plan.calendar.periods.len(),
-                };
+                let range = scope.range(t, self.plan.calendar.periods.len());
                 let values = range.map(|t| arg_at(p, t)).collect::<EvalResult<Vec<_>>>()?;
                 Ok(Val::Num(combine(a.func, &values).map_err(fail)?))
             }

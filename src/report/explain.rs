@@ -1309,11 +1309,7 @@ impl<'p> Walk<'_, '_, 'p> {
         let x = self.x;
         let plan = self.plan();
         let acc = &plan.accumulators[id];
-        let range = match scope {
-            PeriodScope::Period => self.t..self.t + 1,
-            PeriodScope::YearToDate => 0..self.t + 1,
-            PeriodScope::Year => 0..plan.calendar.periods.len(),
-        };
+        let range = scope.range(self.t, plan.calendar.periods.len());
         let mut node = self.formula_node(Kind::Rows, e, role);
         node.ty = Some(acc.ty);
         let mut keys = Vec::new();
@@ -1491,11 +1487,7 @@ impl<'p> Walk<'_, '_, 'p> {
         match a.scope {
             AcrossScope::Periods(scope) => {
                 node.kind = Kind::Periods;
-                let range = match scope {
-                    PeriodScope::Period => self.t..self.t + 1,
-                    PeriodScope::YearToDate => 0..self.t + 1,
-                    PeriodScope::Year => 0..plan.calendar.periods.len(),
-                };
+                let range = scope.range(self.t, plan.calendar.periods.len());
                 let ty = x.type_of(&a.arg);
                 let values = range
                     .map(|t| PeriodValue {
