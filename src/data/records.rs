@@ -73,10 +73,8 @@ impl<'a> Records<'a> {
         Records { text, pos: 0, lines: 0, all_plain }
     }
 
-    /// A plain record from a block without quotes or `\r`. Eight bytes are
-    /// tested at a time for `,` and `\n` (SWAR: "SIMD within a register"),
-    /// so a record costs a few operations per word and per field rather than
-    /// a branch per byte.
+    /// A plain record from a block without quotes or `\r`: the line, then its
+    /// commas ([`push_commas`]).
     #[inline]
     fn next_plain(&mut self, fields: &mut Fields<'a>) -> Option<(At, Record<'a>)> {
         let bytes = self.text.as_bytes();
@@ -86,41 +84,16 @@ impl<'a> Records<'a> {
             }
             let start = self.pos;
             let at = At { line: self.lines, byte: start };
-            fields.begin(start);
-            let mut end = None;
-            let mut word_start = start;
-            'words: while word_start < bytes.len() {
-                let (mut marks, width) = match bytes.get(word_start..word_start + 8) {
-                    Some(w) => (separators(u64::from_le_bytes(w.try_into().expect("8 bytes"))), 8),
-                    None => {
-                        let mut tail = [0u8; 8];
-                        let n = bytes.len() - word_start;
-                        tail[..n].copy_from_slice(&bytes[word_start..]);
-                        // Bytes past the end are zero: neither `,` nor `\n`.
-                        (separators(u64::from_le_bytes(tail)), n)
-                    }
-                };
-                while marks != 0 {
-                    let i = word_start + (marks.trailing_zeros() / 8) as usize;
-                    marks &= marks - 1;
-                    fields.ends.push(i);
-                    if bytes[i] == b'\n' {
-                        end = Some(i);
-                        break 'words;
-                    }
-                }
-                word_start += width;
-            }
-            let end = end.unwrap_or_else(|| {
-                fields.ends.push(bytes.len());
-                bytes.len()
-            });
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             self.pos = end + 1;
             self.lines += 1;
             if end == start {
                 // An empty line, skipped as the `csv` crate does.
                 continue;
             }
+            fields.begin(start);
+            push_commas(bytes, start, end, &mut fields.ends);
+            fields.ends.push(end);
             return Some((at, Record::Plain));
         }
     }
@@ -170,13 +143,7 @@ impl<'a> Records<'a> {
                 return Some((at, Record::Complex(text)));
             }
             fields.begin(start);
-            // A byte loop: fields are short, and `str::split` pays a search
-            // set-up per field.
-            for (i, &b) in line.as_bytes().iter().enumerate() {
-                if b == b',' {
-                    fields.ends.push(start + i);
-                }
-            }
+            push_commas(bytes, start, line_end, &mut fields.ends);
             fields.ends.push(line_end);
             self.pos = end + 1;
             self.lines += 1;
@@ -185,13 +152,34 @@ impl<'a> Records<'a> {
     }
 }
 
-/// The high bit of each byte of `word` that is `,` or `\n`, exactly (no
-/// false positives from borrows between bytes).
+/// Pushes the offset of each `,` in `bytes[start..end]`. Eight bytes are
+/// tested at a time (SWAR: "SIMD within a register"), so a line costs a few
+/// operations per word and per field rather than a branch per byte.
 #[inline]
-fn separators(word: u64) -> u64 {
+fn push_commas(bytes: &[u8], start: usize, end: usize, ends: &mut Vec<usize>) {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let zero_bytes = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
-    zero_bytes(word ^ (b',' as u64 * 0x0101_0101_0101_0101)) | zero_bytes(word ^ (b'\n' as u64 * 0x0101_0101_0101_0101))
+    const COMMAS: u64 = b',' as u64 * 0x0101_0101_0101_0101;
+    let mut at = start;
+    while at < end {
+        let word = match bytes.get(at..at + 8) {
+            Some(w) if end - at >= 8 => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+            _ => {
+                // The line's last bytes; zeros past its end are not commas.
+                let mut tail = [0u8; 8];
+                tail[..end - at].copy_from_slice(&bytes[at..end]);
+                u64::from_le_bytes(tail)
+            }
+        };
+        // The high bit of each byte that is `,`, exactly (no false
+        // positives from borrows between bytes).
+        let x = word ^ COMMAS;
+        let mut marks = !(((x & LOW7) + LOW7) | x | LOW7);
+        while marks != 0 {
+            ends.push(at + (marks.trailing_zeros() / 8) as usize);
+            marks &= marks - 1;
+        }
+        at += 8;
+    }
 }
 
 #[cfg(test)]
