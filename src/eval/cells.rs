@@ -33,10 +33,89 @@ pub struct Evaluation<'p> {
 
 /// The participants an aggregate ranges over: each participant's group, and
 /// each group's members (those in the aggregate's domain).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Groups {
     of: Vec<usize>,
     members: Vec<Vec<usize>>,
+}
+
+impl Groups {
+    /// The groups of aggregate `a` with participants' attributes as
+    /// `attributes` gives them.
+    fn of<'s>(
+        plan: &Plan,
+        statics: &StaticData,
+        a: &crate::check::Across,
+        attributes: impl Fn(usize) -> &'s [Value],
+        in_domain: &impl Fn(Option<SectionId>, usize) -> bool,
+    ) -> Groups {
+        let n = statics.ids.len();
+        match a.scope {
+            AcrossScope::Group(col) => {
+                let mut keys: HashMap<&Value, usize> = HashMap::new();
+                let mut groups = Groups::default();
+                for p in 0..n {
+                    let next = keys.len();
+                    let g = *keys.entry(&attributes(p)[col]).or_insert(next);
+                    if g == groups.members.len() {
+                        groups.members.push(Vec::new());
+                    }
+                    groups.of.push(g);
+                    if in_domain(a.domain, p) {
+                        groups.members[g].push(p);
+                    }
+                }
+                groups
+            }
+            AcrossScope::Reports { transitive } => {
+                // Each participant's own group: those below it.
+                let col = plan.participants.reports_to.expect("the checker requires `reports to`");
+                let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
+                for q in 0..n {
+                    if let Value::Text(m) = &attributes(q)[col] {
+                        if let Some(&boss) = statics.index.get(&**m) {
+                            if boss != q {
+                                direct[boss].push(q);
+                            }
+                        }
+                    }
+                }
+                // `seen` stops a loop in bad data; cleared after each search.
+                let mut seen = vec![false; n];
+                let members = (0..n)
+                    .map(|p| {
+                        let mut below = direct[p].clone();
+                        if transitive {
+                            // Breadth first.
+                            seen[p] = true;
+                            let mut i = 0;
+                            while i < below.len() {
+                                let q = below[i];
+                                if !seen[q] {
+                                    seen[q] = true;
+                                    below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
+                                }
+                                i += 1;
+                            }
+                            seen[p] = false;
+                            for &q in &below {
+                                seen[q] = false;
+                            }
+                            below.sort_unstable();
+                            below.dedup();
+                        }
+                        below.retain(|&q| in_domain(a.domain, q));
+                        below
+                    })
+                    .collect();
+                Groups { of: (0..n).collect(), members }
+            }
+            AcrossScope::All => {
+                Groups { of: vec![0; n], members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()] }
+            }
+            AcrossScope::Periods(_) => Groups::default(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -141,77 +220,18 @@ impl<'p> Evaluation<'p> {
         let periods = plan.calendar.periods.len();
         let in_domain = |domain: Option<SectionId>, p: usize| domain.is_none_or(|s| members[s][p]);
         // Per period: with effective-dated attributes a participant may change
-        // team (or manager) during the year; the groups follow, period by period.
+        // team (or manager) during the year; the groups follow, period by
+        // period. Without them every period has the same groups.
         let groups: Vec<Vec<Groups>> = plan
             .across
             .iter()
             .map(|a| {
-                (0..periods)
-                    .map(|t| {
-                        let attributes = |p: usize| statics.attributes_in(p, t);
-                        match a.scope {
-                            AcrossScope::Group(col) => {
-                                let mut keys: HashMap<&Value, usize> = HashMap::new();
-                                let mut groups = Groups::default();
-                                for p in 0..n {
-                                    let next = keys.len();
-                                    let g = *keys.entry(&attributes(p)[col]).or_insert(next);
-                                    if g == groups.members.len() {
-                                        groups.members.push(Vec::new());
-                                    }
-                                    groups.of.push(g);
-                                    if in_domain(a.domain, p) {
-                                        groups.members[g].push(p);
-                                    }
-                                }
-                                groups
-                            }
-                            AcrossScope::Reports { transitive } => {
-                                // Each participant's own group: those below it.
-                                let col = plan.participants.reports_to.expect("the checker requires `reports to`");
-                                let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
-                                for q in 0..n {
-                                    if let Value::Text(m) = &attributes(q)[col] {
-                                        if let Some(&boss) = statics.index.get(&**m) {
-                                            if boss != q {
-                                                direct[boss].push(q);
-                                            }
-                                        }
-                                    }
-                                }
-                                let members = (0..n)
-                                    .map(|p| {
-                                        let mut below = direct[p].clone();
-                                        if transitive {
-                                            // Breadth first; `seen` stops a loop in bad data.
-                                            let mut seen = vec![false; n];
-                                            seen[p] = true;
-                                            let mut i = 0;
-                                            while i < below.len() {
-                                                let q = below[i];
-                                                if !seen[q] {
-                                                    seen[q] = true;
-                                                    below.extend(direct[q].iter().copied().filter(|r| !seen[*r]));
-                                                }
-                                                i += 1;
-                                            }
-                                            below.sort_unstable();
-                                            below.dedup();
-                                        }
-                                        below.retain(|&q| in_domain(a.domain, q));
-                                        below
-                                    })
-                                    .collect();
-                                Groups { of: (0..n).collect(), members }
-                            }
-                            AcrossScope::All => Groups {
-                                of: vec![0; n],
-                                members: vec![(0..n).filter(|&p| in_domain(a.domain, p)).collect()],
-                            },
-                            AcrossScope::Periods(_) => Groups::default(),
-                        }
-                    })
-                    .collect()
+                let in_period = |t: usize| Groups::of(plan, &statics, a, |p| statics.attributes_in(p, t), &in_domain);
+                if statics.history.is_some() {
+                    (0..periods).map(in_period).collect()
+                } else {
+                    vec![in_period(0); periods]
+                }
             })
             .collect();
         let cache = groups
