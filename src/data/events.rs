@@ -38,12 +38,12 @@ pub trait EventSink: Send {
     }
 }
 
-struct Block {
-    bytes: Vec<u8>,
+pub(crate) struct Block {
+    pub(crate) bytes: Vec<u8>,
     /// Byte offset of `bytes[0]` in the file.
     offset: usize,
     /// 1-based line number of the block's first line.
-    first_line: usize,
+    pub(crate) first_line: usize,
     /// In the last block: a quoted field never closed (it runs to the end of
     /// the file), found from the block's start.
     open_quote: Option<OpenQuote>,
@@ -61,7 +61,7 @@ pub fn stream_events<S: EventSink>(
     let schema = &plan.events;
     let mut errors = Vec::new();
     let mut file = open_table(schema, path, &shown).map_err(|e| vec![*e])?;
-    let mut reader = BlockReader { file: &mut file, path, carry: Vec::new(), offset: 0, line: 1, eof: false };
+    let mut reader = BlockReader::new(&mut file, path);
     // The header: the first record.
     let first = match reader.next_block(&shown, true) {
         Ok(Some(b)) => b,
@@ -505,8 +505,9 @@ impl Scratch {
     }
 }
 
-/// Reads a file in blocks that end on record boundaries.
-struct BlockReader<'f> {
+/// Reads a file in blocks that end on record boundaries (a newline outside
+/// quotes), a UTF-8 byte order mark dropped.
+pub(crate) struct BlockReader<'f> {
     file: &'f mut std::fs::File,
     path: &'f Path,
     carry: Vec<u8>,
@@ -515,9 +516,13 @@ struct BlockReader<'f> {
     eof: bool,
 }
 
-impl BlockReader<'_> {
+impl<'f> BlockReader<'f> {
+    pub(crate) fn new(file: &'f mut std::fs::File, path: &'f Path) -> Self {
+        BlockReader { file, path, carry: Vec::new(), offset: 0, line: 1, eof: false }
+    }
+
     /// The next block; with `one_record`, just the first record (the header).
-    fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, Box<DataError>> {
+    pub(crate) fn next_block(&mut self, shown: &str, one_record: bool) -> Result<Option<Block>, Box<DataError>> {
         let mut buf = std::mem::take(&mut self.carry);
         // Scanned once as it grows: rescanning the whole buffer after each
         // read was quadratic in the length of a record left open.

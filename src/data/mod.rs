@@ -16,6 +16,7 @@ mod splits;
 
 pub(crate) use cell::parse as parse_cell;
 pub use errors::{io_reason, DataError};
+pub(crate) use events::BlockReader;
 pub use events::{stream_events, EventSink};
 pub use fx::{FxRates, History};
 pub use source::Snippet;

@@ -10,11 +10,10 @@
 //! the run aggregated.
 
 use crate::check::SectionId;
-use crate::data::{header_positions, parse_cell, DataError};
+use crate::data::{header_positions, parse_cell, BlockReader, DataError};
 use crate::eval::{eval, lookup, period_part, Accumulators, Env, Evaluation, Fault};
 use crate::value::{Val, Value};
 use rust_decimal::Decimal;
-use std::io::Read;
 use std::path::Path;
 
 /// One event row of the participant.
@@ -72,16 +71,17 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
     let plan = ev.plan;
     let schema = &plan.events;
     let shown = path.display().to_string();
-    let unreadable = |e: std::io::Error| mismatch(format!("cannot read `{shown}` again: {e}"));
-    let file = std::fs::File::open(path).map_err(|e| {
+    let mut file = std::fs::File::open(path).map_err(|e| {
         RowsError::Data(vec![DataError::file(
             &shown,
             format!("cannot read `{shown}` for table `{}`: {e}", schema.name),
             None,
         )])
     })?;
-    let mut blocks = Blocks { file, carry: Vec::new(), line: 1, eof: false, started: false };
-    let Some(header) = blocks.next(true).map_err(unreadable)? else {
+    // The blocks the run read, split the same way.
+    let mut blocks = BlockReader::new(&mut file, path);
+    let unreadable = |e: Box<DataError>| RowsError::Data(vec![*e]);
+    let Some(header) = blocks.next_block(&shown, true).map_err(unreadable)? else {
         return Err(mismatch(format!("`{shown}` is empty")));
     };
     let mut headers = csv::ByteRecord::new();
@@ -110,7 +110,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
     // every record is looked at.
     let splits =
         plan.splits.as_ref().zip(ev.statics.splits.as_ref()).map(|(s, shares)| (scan.positions[s.event_key], shares));
-    while let Some(block) = blocks.next(false).map_err(unreadable)? {
+    while let Some(block) = blocks.next_block(&shown, false).map_err(unreadable)? {
         let bytes = &block.bytes[..];
         if let Some((split_field, shares)) = splits {
             let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
@@ -330,82 +330,4 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
     }
-}
-
-const BLOCK_BYTES: usize = 1 << 20;
-
-/// The file in blocks that end on record boundaries (a newline outside
-/// quotes), as the run reads it.
-struct Blocks {
-    file: std::fs::File,
-    carry: Vec<u8>,
-    /// The line the next block starts on (1-based).
-    line: usize,
-    eof: bool,
-    started: bool,
-}
-
-struct Block {
-    bytes: Vec<u8>,
-    first_line: usize,
-}
-
-impl Blocks {
-    /// The next block; with `one_record`, just the first record (the header).
-    fn next(&mut self, one_record: bool) -> std::io::Result<Option<Block>> {
-        let mut buf = std::mem::take(&mut self.carry);
-        loop {
-            let cut = boundary(&buf, one_record);
-            if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
-                self.carry = buf.split_off(cut);
-                return Ok(Some(self.emit(buf)));
-            }
-            if self.eof {
-                return Ok((!buf.is_empty()).then(|| self.emit(buf)));
-            }
-            let start = buf.len();
-            buf.resize(start + BLOCK_BYTES, 0);
-            let n = self.file.read(&mut buf[start..])?;
-            buf.truncate(start + n);
-            if n == 0 {
-                self.eof = true;
-            }
-            if !self.started {
-                if buf.starts_with(b"\xEF\xBB\xBF") {
-                    // A UTF-8 byte order mark (Excel writes one) is not data.
-                    buf.drain(..3);
-                }
-                self.started = true;
-            }
-        }
-    }
-
-    fn emit(&mut self, bytes: Vec<u8>) -> Block {
-        let block = Block { first_line: self.line, bytes };
-        self.line += memchr::memchr_iter(b'\n', &block.bytes).count();
-        block
-    }
-}
-
-/// Just past the first (or the last) newline outside quotes; blocks start
-/// outside quotes.
-fn boundary(bytes: &[u8], first: bool) -> Option<usize> {
-    if !first && memchr::memchr(b'"', bytes).is_none() {
-        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
-    }
-    let mut in_quotes = false;
-    let mut last = None;
-    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
-        match bytes[i] {
-            b'"' => in_quotes = !in_quotes,
-            _ if !in_quotes => {
-                if first {
-                    return Some(i + 1);
-                }
-                last = Some(i + 1);
-            }
-            _ => {}
-        }
-    }
-    last
 }
