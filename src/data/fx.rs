@@ -50,7 +50,7 @@ pub(super) fn read(plan: &Plan, fx: &FxTable, path: &Path, errors: &mut Vec<supe
             }),
         }
     };
-    let (rows, _) = read_table(schema, path, Some(date), Some(&check), errors)?;
+    let rows = read_table(schema, path, Some(date), Some(&check), errors)?;
     let mut rates: HashMap<String, Vec<(NaiveDate, Decimal)>> = HashMap::new();
     for (_, row) in rows {
         if let (Value::Text(c), Value::Date(d), Value::Num(r)) = (&row[schema.key], &row[date], &row[fx.rate]) {

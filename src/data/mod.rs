@@ -137,7 +137,7 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (mut rows, _) = participants.expect("read without errors");
+    let mut rows = participants.expect("read without errors");
     let key = plan.participants.key;
     // By participant, then by effective date: each participant's first row
     // stands for it where one row is needed.
@@ -163,7 +163,7 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
         .iter()
         .zip(lookups)
         .map(|(schema, table)| {
-            let (rows, _) = table.expect("read without errors");
+            let rows = table.expect("read without errors");
             let mut by_participant = vec![None; ids.len()];
             let rows: Vec<Vec<Value>> = rows.into_iter().map(|(_, r)| r).collect();
             for (i, r) in rows.iter().enumerate() {
@@ -205,7 +205,7 @@ pub(crate) fn read_table(
     dated: Option<usize>,
     check: Option<&RowCheck<'_>>,
     errors: &mut Vec<DataError>,
-) -> Option<(Rows, ())> {
+) -> Option<Rows> {
     let before = errors.len();
     let mut rows: Rows = Vec::new();
     // Each key's (and date's) first record position (line, byte).
@@ -255,7 +255,7 @@ pub(crate) fn read_table(
     if result.is_err() || errors.len() > before {
         return None;
     }
-    Some((rows, ()))
+    Some(rows)
 }
 
 /// A cell of `column` that does not read as its type: message, label, help.
