@@ -1578,6 +1578,17 @@ impl<'a, 'e> Compiler<'a, 'e> {
         })
     }
 
+    /// The accumulator for `key`: the same aggregate written twice (same call,
+    /// same section) accumulates once.
+    fn intern_accumulator(&mut self, key: (ast::Call, Option<SectionId>), acc: Accumulator) -> AccId {
+        if let Some(&i) = self.acc_keys.get(&key) {
+            return i;
+        }
+        self.acc_keys.insert(key, self.accumulators.len());
+        self.accumulators.push(acc);
+        self.accumulators.len() - 1
+    }
+
     /// The definition `e` names, when it is a bare name of one (`prev(x)`, `x at date`).
     fn definition_named<'x>(&self, e: &'x ast::Expr) -> Option<(usize, &'x crate::syntax::Ident)> {
         match &e.kind {
@@ -1769,24 +1780,19 @@ impl<'a, 'e> Compiler<'a, 'e> {
         // Dedupe: the same aggregate written twice accumulates once.
         let mut key = call.clone();
         key.over = None;
-        let key = (key, home);
-        let acc = match self.acc_keys.get(&key).copied() {
-            Some(i) => i,
-            None => {
-                self.acc_keys.insert(key, self.accumulators.len());
-                self.accumulators.push(Accumulator {
-                    func,
-                    arg: arg.map(|a| a.expr),
-                    filter,
-                    having,
-                    section: home,
-                    ty: ty.concrete(),
-                    span,
-                    at: None,
-                });
-                self.accumulators.len() - 1
-            }
-        };
+        let acc = self.intern_accumulator(
+            (key, home),
+            Accumulator {
+                func,
+                arg: arg.map(|a| a.expr),
+                filter,
+                having,
+                section: home,
+                ty: ty.concrete(),
+                span,
+                at: None,
+            },
+        );
         let agg_scope = match call.over.as_ref().map(|o| o.as_str()) {
             None => PeriodScope::Period,
             Some("year") => PeriodScope::Year,
@@ -1912,27 +1918,22 @@ impl<'a, 'e> Compiler<'a, 'e> {
         let read = Typed { expr: Expr { kind: ExprKind::Cell(cell), span: at.span }, ty: cell_ty, level: Level::Row };
         let row_span = row.as_ref().map_or(at.span, |r| r.span);
         let ty = self.binary(BinaryOp::Mul, row_t, read, arg.span, row_span, at.span, Level::Row)?.ty;
-        let key = (call.clone(), home);
-        let acc = match self.acc_keys.get(&key).copied() {
-            Some(i) => i,
-            None => {
-                self.acc_keys.insert(key, self.accumulators.len());
-                self.accumulators.push(Accumulator {
-                    func: AggFunc::SumByPeriod,
-                    arg: Some(row_expr),
-                    filter,
-                    having: None,
-                    section: home,
-                    ty: match row_ty {
-                        Ty::Known(t) => t,
-                        _ => Type::Number,
-                    },
-                    span,
-                    at: Some(AtColumn { column, span: date.span }),
-                });
-                self.accumulators.len() - 1
-            }
-        };
+        let acc = self.intern_accumulator(
+            (call.clone(), home),
+            Accumulator {
+                func: AggFunc::SumByPeriod,
+                arg: Some(row_expr),
+                filter,
+                having: None,
+                section: home,
+                ty: match row_ty {
+                    Ty::Known(t) => t,
+                    _ => Type::Number,
+                },
+                span,
+                at: Some(AtColumn { column, span: date.span }),
+            },
+        );
         let kind = ExprKind::SumAt { acc, cell, ty: ty.concrete() };
         Some(Typed { expr: Expr { kind, span }, ty, level: Level::Cell })
     }
