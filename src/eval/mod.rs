@@ -20,6 +20,7 @@ pub use cells::Evaluation;
 pub(crate) use cells::{lookup, period_part};
 pub use errors::EvalError;
 pub use expr::{arith, eval, eval_constant, round, tier_bands, BandStep, Env, EvalResult, Failure, Fault};
+pub(crate) use rows::RowEnv;
 pub use rows::RowProgram;
 
 use crate::check::Plan;

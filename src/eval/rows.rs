@@ -108,14 +108,15 @@ impl<'p> RowProgram<'p> {
         let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
         for rv in &self.plan.row_values {
             let v = if self.applies(rv.section, p) {
-                let env = RowEnv { program: self, p, t, columns, row_values: &row_values, share };
+                let env =
+                    RowEnv { plan: self.plan, statics: self.statics, p, t, columns, row_values: &row_values, share };
                 eval(&rv.expr, &env).map_err(|f| stamp(&rv.name, f))?
             } else {
                 Val::Num(Decimal::ZERO)
             };
             row_values.push(v);
         }
-        let env = RowEnv { program: self, p, t, columns, row_values: &row_values, share };
+        let env = RowEnv { plan: self.plan, statics: self.statics, p, t, columns, row_values: &row_values, share };
         for &step in &self.steps {
             let acc = &self.plan.accumulators[step.acc()];
             if !self.applies(acc.section, p) {
@@ -137,31 +138,34 @@ impl<'p> RowProgram<'p> {
     }
 }
 
-struct RowEnv<'a, 'v, 'p> {
-    program: &'a RowProgram<'p>,
-    p: usize,
-    t: usize,
-    columns: &'a [Val<'a>],
+/// Answers the leaves of row formulas for one row credited to participant `p`
+/// in period `t`: the run's row step, and explain's when it reads rows again.
+pub(crate) struct RowEnv<'a, 'v> {
+    pub plan: &'a Plan,
+    pub statics: &'a StaticData,
+    pub p: usize,
+    pub t: usize,
+    pub columns: &'a [Val<'a>],
     /// The row values computed so far (each reads only earlier ones).
-    row_values: &'v [Val<'a>],
+    pub row_values: &'v [Val<'a>],
     /// The share of the row credited to `p`.
-    share: Decimal,
+    pub share: Decimal,
 }
 
-impl RowEnv<'_, '_, '_> {
+impl RowEnv<'_, '_> {
     fn date(&self) -> chrono::NaiveDate {
         // INVARIANT: the checker requires a date column on the events table.
-        match self.columns[self.program.plan.events.date.expect("events have a date")] {
+        match self.columns[self.plan.events.date.expect("events have a date")] {
             Val::Date(d) => d,
             other => unreachable!("date column holds {other:?}"),
         }
     }
 }
 
-impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
+impl<'a> Env<'a> for RowEnv<'a, '_> {
     fn param(&self, id: usize) -> Val<'a> {
         // A dated parameter takes the value in effect on the row's date.
-        match &self.program.plan.params[id].values {
+        match &self.plan.params[id].values {
             crate::check::ParamValues::Dated(d) => d.on(self.date()).as_val(),
             values => values.at(self.t).as_val(),
         }
@@ -170,7 +174,7 @@ impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
         self.t
     }
     fn period_part(&self, part: PeriodPart) -> Decimal {
-        super::cells::period_part(self.program.plan, self.t, part)
+        super::cells::period_part(self.plan, self.t, part)
     }
     fn column(&self, col: usize) -> Val<'a> {
         self.columns[col]
@@ -182,16 +186,16 @@ impl<'a, 'p: 'a> Env<'a> for RowEnv<'a, '_, 'p> {
         self.share
     }
     fn period_of(&self, date: chrono::NaiveDate) -> Option<usize> {
-        self.program.plan.calendar.period_of(date)
+        self.plan.calendar.period_of(date)
     }
     fn attribute(&self, col: usize) -> Val<'a> {
         // With effective-dated attributes, the row's date picks them.
-        match &self.program.statics.history {
-            Some(_) => self.program.statics.attributes_on(self.p, self.date())[col].as_val(),
-            None => self.program.statics.attributes[self.p][col].as_val(),
+        match &self.statics.history {
+            Some(_) => self.statics.attributes_on(self.p, self.date())[col].as_val(),
+            None => self.statics.attributes[self.p][col].as_val(),
         }
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
-        super::cells::lookup(self.program.plan, self.program.statics, self.p, table, col)
+        super::cells::lookup(self.plan, self.statics, self.p, table, col)
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::check::SectionId;
 use crate::data::{header_positions, parse_cell, BlockReader, DataError};
-use crate::eval::{eval, lookup, period_part, Accumulators, Env, Evaluation, Fault};
+use crate::eval::{eval, Accumulators, Evaluation, Fault, RowEnv};
 use crate::value::{Val, Value};
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -239,7 +239,8 @@ impl Scan<'_, '_> {
         for rv in &plan.row_values {
             if applies(rv.section) {
                 let env = RowEnv {
-                    ev,
+                    plan,
+                    statics: &ev.statics,
                     p,
                     t,
                     columns: &columns,
@@ -254,7 +255,8 @@ impl Scan<'_, '_> {
                 values.push(None);
             }
         }
-        let env = RowEnv { ev, p, t, columns: &columns, row_values: &row_values, share: share.unwrap_or(Decimal::ONE) };
+        let whole = share.unwrap_or(Decimal::ONE);
+        let env = RowEnv { plan, statics: &ev.statics, p, t, columns: &columns, row_values: &row_values, share: whole };
         let mut counted = Vec::with_capacity(plan.accumulators.len());
         for (i, acc) in plan.accumulators.iter().enumerate() {
             if !applies(acc.section) {
@@ -278,56 +280,5 @@ impl Scan<'_, '_> {
             conversions,
         });
         Ok(())
-    }
-}
-
-/// Answers the leaves of row formulas, as the run's row step does.
-struct RowEnv<'a, 'v> {
-    ev: &'a Evaluation<'a>,
-    p: usize,
-    t: usize,
-    columns: &'a [Val<'a>],
-    row_values: &'v [Val<'a>],
-    /// The participant's share of the row.
-    share: Decimal,
-}
-
-impl RowEnv<'_, '_> {
-    fn date(&self) -> chrono::NaiveDate {
-        // INVARIANT: the checker requires a date column on the events table.
-        match self.columns[self.ev.plan.events.date.expect("events have a date")] {
-            Val::Date(d) => d,
-            other => unreachable!("date column holds {other:?}"),
-        }
-    }
-}
-
-impl<'a> Env<'a> for RowEnv<'a, '_> {
-    fn param(&self, id: usize) -> Val<'a> {
-        self.ev.plan.params[id].values.on(self.date(), self.t).as_val()
-    }
-    fn period(&self) -> usize {
-        self.t
-    }
-    fn period_part(&self, part: crate::check::PeriodPart) -> Decimal {
-        period_part(self.ev.plan, self.t, part)
-    }
-    fn column(&self, col: usize) -> Val<'a> {
-        self.columns[col]
-    }
-    fn row_value(&self, id: usize) -> Val<'a> {
-        self.row_values[id]
-    }
-    fn split_share(&self) -> Decimal {
-        self.share
-    }
-    fn period_of(&self, date: chrono::NaiveDate) -> Option<usize> {
-        self.ev.plan.calendar.period_of(date)
-    }
-    fn attribute(&self, col: usize) -> Val<'a> {
-        self.ev.statics.attributes_on(self.p, self.date())[col].as_val()
-    }
-    fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
-        lookup(self.ev.plan, &self.ev.statics, self.p, table, col)
     }
 }
