@@ -87,10 +87,12 @@ pub fn stream_events<S: EventSink>(
     // not hold the others up. A worker takes blocks in file order.
     let (sender, receiver) = mpsc::sync_channel::<Block>(2 * workers);
     let receiver = std::sync::Mutex::new(receiver);
+    // Parsed blocks go back to the reader, to be read into again.
+    let (give_back, given_back) = mpsc::channel::<Vec<u8>>();
     let (results, read_error) = std::thread::scope(|scope| {
         let mut handles = Vec::new();
         for mut sink in sinks.drain(..) {
-            let (ctx, receiver) = (&ctx, &receiver);
+            let (ctx, receiver, give_back) = (&ctx, &receiver, give_back.clone());
             handles.push(scope.spawn(move || {
                 let mut errors = Vec::new();
                 loop {
@@ -100,12 +102,16 @@ pub fn stream_events<S: EventSink>(
                     if errors.len() < MAX_ERRORS {
                         ctx.parse_block(&block, &mut sink, &mut errors);
                     }
+                    let _ = give_back.send(block.bytes);
                 }
                 (sink, errors)
             }));
         }
         let mut read_error = None;
         loop {
+            for bytes in given_back.try_iter() {
+                reader.give_back(bytes);
+            }
             match reader.next_block(&shown, false) {
                 Ok(Some(block)) => {
                     if sender.send(block).is_err() {
@@ -507,10 +513,17 @@ impl Scratch {
 
 /// Reads a file in blocks that end on record boundaries (a newline outside
 /// quotes), a UTF-8 byte order mark dropped.
+///
+/// Blocks handed back with [`BlockReader::give_back`] are read into again:
+/// a fresh buffer per block would be fresh pages per block, and the kernel's
+/// page faults cost more than the parsing of the rows in them.
 pub(crate) struct BlockReader<'f> {
     file: &'f mut std::fs::File,
     path: &'f Path,
+    /// The start of the next block: what followed the last record boundary.
     carry: Vec<u8>,
+    /// Buffers of blocks done with, for the next blocks.
+    spare: Vec<Vec<u8>>,
     offset: usize,
     line: usize,
     eof: bool,
@@ -518,7 +531,18 @@ pub(crate) struct BlockReader<'f> {
 
 impl<'f> BlockReader<'f> {
     pub(crate) fn new(file: &'f mut std::fs::File, path: &'f Path) -> Self {
-        BlockReader { file, path, carry: Vec::new(), offset: 0, line: 1, eof: false }
+        BlockReader { file, path, carry: Vec::new(), spare: Vec::new(), offset: 0, line: 1, eof: false }
+    }
+
+    /// Hands back a block's buffer for a later block to be read into.
+    pub(crate) fn give_back(&mut self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        self.spare.push(bytes);
+    }
+
+    /// An empty buffer a whole block fits in.
+    fn buffer(&mut self) -> Vec<u8> {
+        self.spare.pop().unwrap_or_else(|| Vec::with_capacity(2 * BLOCK_BYTES))
     }
 
     /// The next block; with `one_record`, just the first record (the header).
@@ -531,7 +555,9 @@ impl<'f> BlockReader<'f> {
             boundaries.feed(&buf);
             let cut = if one_record { boundaries.first } else { boundaries.last };
             if let Some(cut) = cut.filter(|_| one_record || buf.len() >= BLOCK_BYTES || self.eof) {
-                self.carry = buf.split_off(cut);
+                self.carry = self.buffer();
+                self.carry.extend_from_slice(&buf[cut..]);
+                buf.truncate(cut);
                 return Ok(Some(self.emit(buf)));
             }
             if cut.is_none() && buf.len() >= MAX_RECORD_BYTES {
@@ -547,6 +573,9 @@ impl<'f> BlockReader<'f> {
                 return Ok(Some(Block { open_quote, ..self.emit(buf) }));
             }
             let start = buf.len();
+            if buf.capacity() == 0 {
+                buf = self.buffer();
+            }
             // `read_to_end` through `take` fills spare capacity without zeroing it first.
             buf.reserve(BLOCK_BYTES);
             let n = (&mut *self.file).take(BLOCK_BYTES as u64).read_to_end(&mut buf).map_err(|e| {

@@ -155,6 +155,7 @@ pub fn read(ev: &Evaluation<'_>, path: &Path, p: usize) -> Result<ParticipantRow
                 scan.row(line, &record, None)?;
             }
         }
+        blocks.give_back(block.bytes);
     }
     for t in 0..plan.calendar.periods.len() {
         for i in 0..plan.accumulators.len() {
