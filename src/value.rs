@@ -175,3 +175,78 @@ impl hashbrown::Equivalent<Value> for Val<'_> {
         *self == key.as_val()
     }
 }
+
+/// A value as a map key. Text of up to 15 bytes (ids, nearly always) is
+/// packed with its length into one `u128`: hashing and comparing it reads no
+/// memory elsewhere, where a text key's bytes are behind a pointer (a cache
+/// miss per probe in a large map) and compared by a call to `memcmp`.
+///
+/// INVARIANT: a text of up to 15 bytes is always `Short`, so equal values are
+/// equal keys.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    Short(u128),
+    Other(Value),
+}
+
+/// A [`Key`] to probe a map with, borrowing its text: it hashes as the key does.
+#[derive(Clone, Copy, Debug, Hash)]
+pub enum KeyRef<'a> {
+    Short(u128),
+    Other(Val<'a>),
+}
+
+impl<'a> KeyRef<'a> {
+    /// ```
+    /// use comp::value::{Key, KeyRef, Val, Value};
+    /// let id = KeyRef::of(Val::Text("R0001"));
+    /// assert!(matches!(id, KeyRef::Short(_)));
+    /// assert_eq!(id.to_key().value(), Value::Text("R0001".into()));
+    /// ```
+    #[inline]
+    pub fn of(v: Val<'a>) -> Self {
+        match v {
+            Val::Text(t) if t.len() < 16 => {
+                let mut bytes = [0u8; 16];
+                bytes[..t.len()].copy_from_slice(t.as_bytes());
+                bytes[15] = t.len() as u8;
+                KeyRef::Short(u128::from_le_bytes(bytes))
+            }
+            v => KeyRef::Other(v),
+        }
+    }
+
+    pub fn to_key(self) -> Key {
+        match self {
+            KeyRef::Short(k) => Key::Short(k),
+            KeyRef::Other(v) => Key::Other(v.to_owned_value()),
+        }
+    }
+}
+
+impl Key {
+    /// The value the key was made from.
+    pub fn value(&self) -> Value {
+        match self {
+            Key::Short(k) => {
+                let bytes = k.to_le_bytes();
+                let len = usize::from(bytes[15]);
+                // INVARIANT: packed from a `str`, whole.
+                let text = std::str::from_utf8(&bytes[..len]).expect("packed from text");
+                Value::Text(Arc::from(text))
+            }
+            Key::Other(v) => v.clone(),
+        }
+    }
+}
+
+impl hashbrown::Equivalent<Key> for KeyRef<'_> {
+    #[inline]
+    fn equivalent(&self, key: &Key) -> bool {
+        match (self, key) {
+            (KeyRef::Short(a), Key::Short(b)) => a == b,
+            (KeyRef::Other(a), Key::Other(b)) => *a == b.as_val(),
+            _ => false,
+        }
+    }
+}

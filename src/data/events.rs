@@ -21,7 +21,11 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc;
 
-const BLOCK_BYTES: usize = 1 << 20;
+/// Blocks are about this long: a few in flight per worker, each small enough
+/// to stay in a core's cache from the read to the parse.
+const BLOCK_BYTES: usize = 1 << 18;
+/// The least read at a time.
+const READ_BYTES: usize = 1 << 16;
 /// A record may be at most this long. Longer is a quote left open (the rest
 /// of the file would be one field) or no CSV at all; reading on would hold
 /// the rest of the file in memory.
@@ -540,9 +544,10 @@ impl<'f> BlockReader<'f> {
         self.spare.push(bytes);
     }
 
-    /// An empty buffer a whole block fits in.
+    /// An empty buffer a whole block fits in: no more (a page of memory costs
+    /// the kernel more to hand out the first time than to parse the rows in it).
     fn buffer(&mut self) -> Vec<u8> {
-        self.spare.pop().unwrap_or_else(|| Vec::with_capacity(2 * BLOCK_BYTES))
+        self.spare.pop().unwrap_or_else(|| Vec::with_capacity(BLOCK_BYTES + READ_BYTES))
     }
 
     /// The next block; with `one_record`, just the first record (the header).
@@ -577,8 +582,9 @@ impl<'f> BlockReader<'f> {
                 buf = self.buffer();
             }
             // `read_to_end` through `take` fills spare capacity without zeroing it first.
-            buf.reserve(BLOCK_BYTES);
-            let n = (&mut *self.file).take(BLOCK_BYTES as u64).read_to_end(&mut buf).map_err(|e| {
+            let want = BLOCK_BYTES.saturating_sub(buf.len()).max(READ_BYTES);
+            buf.reserve(want);
+            let n = (&mut *self.file).take(want as u64).read_to_end(&mut buf).map_err(|e| {
                 Box::new(DataError::file(shown, format!("cannot read `{shown}`: {}", io_reason(&e)), None))
             })?;
             if n == 0 {

@@ -8,7 +8,7 @@
 use super::expr::{eval, Env, EvalResult, Failure, Fault};
 use crate::check::{AccId, Accumulator, AggFunc, Having, PeriodScope, Plan};
 use crate::syntax::Span;
-use crate::value::{Val, Value};
+use crate::value::{Key, KeyRef, Val, Value};
 use hashbrown::HashMap;
 use rust_decimal::Decimal;
 
@@ -20,7 +20,7 @@ pub enum State {
     Max(Option<Decimal>),
     Avg(WideSum, u64),
     /// Distinct keys, each with the state of its `having` aggregates.
-    Distinct(HashMap<Value, Vec<State>>),
+    Distinct(Box<DistinctKeys>),
     /// One sum per original period (`rate_paid at original_date`), grown to
     /// the latest original period seen.
     ByPeriod(Vec<WideSum>),
@@ -34,7 +34,7 @@ impl State {
             AggFunc::Min => State::Min(None),
             AggFunc::Max => State::Max(None),
             AggFunc::Avg => State::Avg(WideSum::default(), 0),
-            AggFunc::CountDistinct => State::Distinct(HashMap::new()),
+            AggFunc::CountDistinct => State::Distinct(Box::default()),
             AggFunc::SumByPeriod => State::ByPeriod(Vec::new()),
         }
     }
@@ -72,20 +72,7 @@ impl State {
                 s.merge(s2)?;
                 *n += n2;
             }
-            (State::Distinct(a), State::Distinct(b)) => {
-                for (k, group) in b {
-                    match a.get_mut(k) {
-                        Some(mine) => {
-                            for (m, o) in mine.iter_mut().zip(group) {
-                                m.merge(o)?;
-                            }
-                        }
-                        None => {
-                            a.insert(k.clone(), group.clone());
-                        }
-                    }
-                }
-            }
+            (State::Distinct(a), State::Distinct(b)) => a.merge(b)?,
             (State::ByPeriod(a), State::ByPeriod(b)) => {
                 if a.len() < b.len() {
                     a.resize(b.len(), WideSum::default());
@@ -119,7 +106,7 @@ impl State {
                 Some(h) => {
                     let mut n = 0u64;
                     let mut values: Vec<Decimal> = Vec::with_capacity(h.aggs.len());
-                    for group in keys.values() {
+                    for group in keys.groups() {
                         values.clear();
                         for s in group {
                             values.push(s.value(None, params, span)?);
@@ -141,6 +128,88 @@ impl State {
                 total.value().map_err(fail)?
             }
         })
+    }
+}
+
+/// The distinct keys of one participant and period, each with the states of
+/// its `having` aggregates: two allocations however many keys (the map gives
+/// a key's number, `groups` holds the keys' states one after another), and
+/// keys packed (see [`Key`]), so a row's probe follows no pointer.
+#[derive(Debug, Clone, Default)]
+pub struct DistinctKeys {
+    number: HashMap<Key, usize>,
+    /// `width` states for each key, in key number order.
+    groups: Vec<State>,
+    /// INVARIANT: every key has as many states: its `having` aggregates.
+    width: usize,
+}
+
+impl DistinctKeys {
+    pub fn len(&self) -> usize {
+        self.number.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.number.is_empty()
+    }
+
+    /// The states of `key`, made from `fresh` if the key is new.
+    #[inline]
+    fn group_mut(&mut self, key: KeyRef<'_>, fresh: impl Iterator<Item = State>) -> &mut [State] {
+        let n = match self.number.get(&key) {
+            Some(&n) => n,
+            None => self.add(key.to_key(), fresh),
+        };
+        &mut self.groups[n * self.width..(n + 1) * self.width]
+    }
+
+    fn add(&mut self, key: Key, states: impl IntoIterator<Item = State>) -> usize {
+        let n = self.number.len();
+        self.number.insert(key, n);
+        let before = self.groups.len();
+        self.groups.extend(states);
+        self.width = self.groups.len() - before;
+        n
+    }
+
+    fn group(&self, n: usize) -> &[State] {
+        &self.groups[n * self.width..(n + 1) * self.width]
+    }
+
+    /// Each key's states, in no particular order.
+    pub fn groups(&self) -> impl Iterator<Item = &[State]> {
+        (0..self.len()).map(|n| self.group(n))
+    }
+
+    /// Each key with its states, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (Value, &[State])> {
+        self.number.iter().map(|(k, &n)| (k.value(), self.group(n)))
+    }
+
+    fn merge(&mut self, other: &DistinctKeys) -> Result<(), Fault> {
+        for (key, &n) in &other.number {
+            let theirs = other.group(n);
+            match self.number.get(key) {
+                Some(&m) => {
+                    for (a, b) in self.groups[m * self.width..(m + 1) * self.width].iter_mut().zip(theirs) {
+                        a.merge(b)?;
+                    }
+                }
+                None => {
+                    self.add(key.clone(), theirs.iter().cloned());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Equal when they hold the same keys with equal states, whatever the order
+/// the keys came in.
+impl PartialEq for DistinctKeys {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self.number.iter().all(|(k, &n)| other.number.get(k).is_some_and(|&m| self.group(n) == other.group(m)))
     }
 }
 
@@ -294,14 +363,9 @@ impl Accumulators {
         let fail = |fault| Box::new(Failure { fault, span: acc.span });
         match &mut self.states[i] {
             State::Distinct(keys) => {
-                let key = arg.expect("count distinct has an argument");
-                // Look up by the borrowed key: a row allocates only for a new key.
-                let group = match keys.get_mut(&key) {
-                    Some(g) => g,
-                    None => keys.entry(key.to_owned_value()).or_insert_with(|| {
-                        acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f))).collect()
-                    }),
-                };
+                let key = KeyRef::of(arg.expect("count distinct has an argument"));
+                let fresh = acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f)));
+                let group = keys.group_mut(key, fresh);
                 if let Some(h) = &acc.having {
                     for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {
                         let x = match a {

@@ -73,7 +73,7 @@ impl Groups {
                 let mut direct: Vec<Vec<usize>> = vec![Vec::new(); n];
                 for q in 0..n {
                     if let Value::Text(m) = &attributes(q)[col] {
-                        if let Some(&boss) = statics.index.get(&**m) {
+                        if let Some(boss) = statics.index.get(m) {
                             if boss != q {
                                 direct[boss].push(q);
                             }

@@ -1320,8 +1320,8 @@ impl<'p> Walk<'_, '_, 'p> {
                 let _ = merged.merge(x.ev.accumulators.state(x.p, t, id));
             }
             if let State::Distinct(map) = &merged {
-                let mut entries: Vec<(&Value, &Vec<State>)> = map.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut entries: Vec<(Value, &[State])> = map.entries().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
                 keys_total = Some(entries.len());
                 let params = ParamsAt { plan, period: self.t };
                 for (key, states) in entries.into_iter().take(MAX_KEYS) {
@@ -1352,7 +1352,7 @@ impl<'p> Walk<'_, '_, 'p> {
                         }
                         None => (Vec::new(), true),
                     };
-                    keys.push(DistinctKey { key: x.shown(key.clone(), Type::Text).text(), values, counted });
+                    keys.push(DistinctKey { key: x.shown(key, Type::Text).text(), values, counted });
                 }
             }
         }
