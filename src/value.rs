@@ -206,12 +206,7 @@ impl<'a> KeyRef<'a> {
     #[inline]
     pub fn of(v: Val<'a>) -> Self {
         match v {
-            Val::Text(t) if t.len() < 16 => {
-                let mut bytes = [0u8; 16];
-                bytes[..t.len()].copy_from_slice(t.as_bytes());
-                bytes[15] = t.len() as u8;
-                KeyRef::Short(u128::from_le_bytes(bytes))
-            }
+            Val::Text(t) if t.len() < 16 => KeyRef::Short(pack(t.as_bytes())),
             v => KeyRef::Other(v),
         }
     }
@@ -222,6 +217,27 @@ impl<'a> KeyRef<'a> {
             KeyRef::Other(v) => Key::Other(v.to_owned_value()),
         }
     }
+}
+
+/// Up to 15 bytes as a number: byte `i` of `b` is byte `i` of the number
+/// (little-endian), the length is byte 15. Built from whole-word loads, two
+/// of them overlapping: copying the bytes into an array and reading it back
+/// as one number stalls the load on the copy's narrower stores.
+#[inline]
+fn pack(b: &[u8]) -> u128 {
+    let n = b.len();
+    debug_assert!(n < 16);
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    let (lo, hi) = if n >= 8 {
+        // Bytes 8.. are the top `n - 8` bytes of the word ending at `n`.
+        (word(0), word(n - 8).checked_shr(8 * (16 - n as u32)).unwrap_or(0))
+    } else if n >= 4 {
+        (half(0) | (half(n - 4) >> (8 * (8 - n as u32))) << 32, 0)
+    } else {
+        (b.iter().rev().fold(0u64, |acc, &x| acc << 8 | u64::from(x)), 0)
+    };
+    u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120
 }
 
 impl Key {
@@ -248,5 +264,25 @@ impl hashbrown::Equivalent<Key> for KeyRef<'_> {
             (KeyRef::Other(a), Key::Other(b)) => *a == b.as_val(),
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_text_is_its_bytes_and_length() {
+        let text = "ABCDEFGHIJKLMNO";
+        for n in 0..16 {
+            let t = &text[..n];
+            let mut bytes = [0u8; 16];
+            bytes[..n].copy_from_slice(t.as_bytes());
+            bytes[15] = n as u8;
+            assert_eq!(KeyRef::of(Val::Text(t)).to_key(), Key::Short(u128::from_le_bytes(bytes)), "{t:?}");
+            assert_eq!(KeyRef::of(Val::Text(t)).to_key().value(), Value::Text(t.into()));
+        }
+        assert!(matches!(KeyRef::of(Val::Text("ABCDEFGHIJKLMNOP")), KeyRef::Other(_)));
+        assert!(matches!(KeyRef::of(Val::Text("客户甲乙")), KeyRef::Short(_)));
     }
 }

@@ -386,6 +386,19 @@ fn the_diff_is_the_difference_of_two_runs() {
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
     let cases: &[Case] = &[
         ("top_rate.comp", &[TOP_RATE], "rows were evaluated once"),
+        // Read by a `having` condition, and by a team award: definitions
+        // alike in both plans are taken from the old plan's run, the rest
+        // computed again.
+        (
+            "new_customer_min.comp",
+            &[("param new_customer_min   = 20,000 CNY", "param new_customer_min   = 10,000 CNY")],
+            "rows were evaluated once",
+        ),
+        (
+            "team_pool.comp",
+            &[("param team_pool_rate     = 1%", "param team_pool_rate     = 2%")],
+            "rows were evaluated once",
+        ),
         (
             "uplift.comp",
             &[("param strategic_uplift   = 120%", "param strategic_uplift   = 130%")],

@@ -361,6 +361,7 @@ pub fn run(args: Args) -> Exit {
         }
         options.threads = n;
     }
+    options.size_thread_pool();
 
     // Both plans: read, parse and check (`--set` on the new one only).
     let sources = [(Which::Old, &args.old), (Which::New, &args.new)].map(|(which, arg)| match read_plan_source(arg) {

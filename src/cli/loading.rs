@@ -52,6 +52,7 @@ pub(super) fn load(args: &PlanArgs, reporter: &mut Reporter, command: &str) -> R
         }
         options.threads = n;
     }
+    options.size_thread_pool();
     let overrides: Vec<Override> =
         args.sets.iter().map(|(n, v)| Override { name: n.clone(), value: v.clone() }).collect();
     let Some((plan, source)) = load_plan(&args.plan, &overrides, reporter) else {

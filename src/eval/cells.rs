@@ -208,6 +208,14 @@ impl<'a> Env<'a> for StaticEnv<'a> {
     }
 }
 
+/// Definitions whose values an evaluation takes from another one over the
+/// same participants, periods and tables (`comp diff`'s two plans).
+pub(crate) struct Reuse<'e, 'p> {
+    pub from: &'e Evaluation<'p>,
+    /// For each definition, the other evaluation's definition it equals.
+    pub definitions: Vec<Option<CellId>>,
+}
+
 impl<'p> Evaluation<'p> {
     pub(crate) fn compute(
         plan: &'p Plan,
@@ -215,6 +223,7 @@ impl<'p> Evaluation<'p> {
         members: Vec<Vec<bool>>,
         accumulators: Accumulators,
         threads: usize,
+        reuse: Option<Reuse<'_, 'p>>,
     ) -> Result<Self, Vec<EvalError>> {
         let n = statics.ids.len();
         let periods = plan.calendar.periods.len();
@@ -249,7 +258,9 @@ impl<'p> Evaluation<'p> {
             cache,
         };
         let mut errors = Vec::new();
-        let pool = (threads > 1).then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
+        // The process's pool when it has the size asked for (the CLI sizes it).
+        let own_pool = threads > 1 && threads != rayon::current_num_threads();
+        let pool = own_pool.then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
         for stage in &plan.stages {
             // A stage of one definition that reads no earlier period of itself
             // is independent across periods: all its periods make one parallel
@@ -261,6 +272,19 @@ impl<'p> Evaluation<'p> {
                 stage.cells.iter().map(|&c| (0..periods).map(|t| (c, t)).collect()).collect()
             };
             for step in steps {
+                // Values another run computed are copied, not computed.
+                let (copied, step): (Vec<(CellId, usize)>, Vec<(CellId, usize)>) =
+                    step.into_iter().partition(|&(c, _)| reuse.as_ref().is_some_and(|r| r.definitions[c].is_some()));
+                if let Some(reuse) = &reuse {
+                    for (c, t) in copied {
+                        let from = reuse.definitions[c].expect("copied");
+                        for p in 0..n {
+                            let (i, j) = (ev.index(c, p, t), reuse.from.index(from, p, t));
+                            ev.store[i].clone_from(&reuse.from.store[j]);
+                            ev.failed[i] = reuse.from.failed[j];
+                        }
+                    }
+                }
                 // INVARIANT: the (definition, period) pairs of a step do not read each other.
                 let members = &ev.members;
                 let jobs: Vec<(CellId, usize, usize)> = step
@@ -273,13 +297,16 @@ impl<'p> Evaluation<'p> {
                 let evaluate = |&(c, t, p): &(CellId, usize, usize)| {
                     eval(&plan.cells[c].expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value())
                 };
-                let results: Vec<_> = match &pool {
+                let results: Vec<_> = if threads > 1 {
                     // A few large jobs: a participant's definition is a few
                     // hundred instructions, less than rayon's cost of a job.
-                    Some(pool) => pool.install(|| {
-                        jobs.par_iter().with_min_len(jobs.len().div_ceil(4 * threads)).map(evaluate).collect()
-                    }),
-                    None => jobs.iter().map(evaluate).collect(),
+                    let run = || jobs.par_iter().with_min_len(jobs.len().div_ceil(4 * threads)).map(evaluate).collect();
+                    match &pool {
+                        Some(pool) => pool.install(run),
+                        None => run(),
+                    }
+                } else {
+                    jobs.iter().map(evaluate).collect()
                 };
                 for (&(c, t, p), result) in jobs.iter().zip(results) {
                     let i = ev.index(c, p, t);

@@ -17,7 +17,7 @@ mod rows;
 
 pub use accumulate::Accumulators;
 pub use cells::Evaluation;
-pub(crate) use cells::{lookup, period_part};
+pub(crate) use cells::{lookup, period_part, Reuse};
 pub use errors::EvalError;
 pub use expr::{arith, eval, eval_constant, round, tier_bands, BandStep, Env, EvalResult, Failure, Fault};
 pub(crate) use rows::RowEnv;
@@ -45,6 +45,15 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options { threads: std::thread::available_parallelism().map_or(1, |n| n.get()) }
+    }
+}
+
+impl Options {
+    /// Sizes the process's rayon pool (definitions and reports run on it) to
+    /// `threads`, once: a pool built per evaluation costs more than a small
+    /// plan's whole evaluation. Later calls leave the first size.
+    pub fn size_thread_pool(&self) {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(self.threads).build_global();
     }
 }
 
@@ -161,7 +170,7 @@ pub fn run_with<'p>(
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
     let members = program.into_members();
-    Evaluation::compute(plan, statics, members, accumulators, options.threads).map_err(RunError::Eval)
+    Evaluation::compute(plan, statics, members, accumulators, options.threads, None).map_err(RunError::Eval)
 }
 
 /// Merges the workers' accumulators; the row errors in line order (the first

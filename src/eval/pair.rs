@@ -19,9 +19,10 @@
 //! lookup tables) or a row fails (each error must be reported against its own
 //! plan), each worker thread holds one [`Worker`] of each plan ([`PairSink`]).
 
-use super::{merge_workers, Accumulators, Evaluation, Options, RowProgram, RunError, Worker};
+use super::{merge_workers, Accumulators, Evaluation, Options, Reuse, RowProgram, RunError, Worker};
 use crate::check::{
-    Accumulator, Expr, ExprKind, Having, Plan, RowValue, Section, SectionId, TableSchema, TierBand, TierTable,
+    AccId, Accumulator, AcrossId, CellId, Expr, ExprKind, Having, Plan, RowValue, Section, SectionId, TableSchema,
+    TierBand, TierTable,
 };
 use crate::data::{self, DataError, EventSink, Inputs, RowProblem, StaticData};
 use crate::syntax::Span;
@@ -68,8 +69,9 @@ pub fn run_pair<'p>(
     new_inputs: &Inputs,
     options: Options,
 ) -> Result<PairEvaluation<'p>, PairErrors> {
-    let old_statics = data::load_static(old, old_inputs);
-    let new_statics = data::load_static(new, new_inputs);
+    // The two plans' work outside the row pass is independent: each pair
+    // runs on two threads.
+    let (old_statics, new_statics) = both(|| data::load_static(old, old_inputs), || data::load_static(new, new_inputs));
     let (old_statics, new_statics) = match (old_statics, new_statics) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => return Err(combine(o.err().map(RunError::Data), n.err().map(RunError::Data))),
@@ -98,7 +100,8 @@ pub fn run_pair<'p>(
     };
     // `None`: the plans read different participants or lookup tables, so the
     // new plan's rules must read its own; nothing is shared.
-    let sharing = shared_aggregates(old, &old_statics, new, &new_statics, old_inputs, new_inputs);
+    let same = alike(old, &old_statics, new, &new_statics, old_inputs, new_inputs);
+    let sharing = same.as_ref().map(Same::aggregates);
     let shared = sharing.clone().unwrap_or_else(|| vec![None; new.accumulators.len()]);
     let all_shared =
         old.accumulators.len() == new.accumulators.len() && shared.iter().enumerate().all(|(j, from)| *from == Some(j));
@@ -116,8 +119,14 @@ pub fn run_pair<'p>(
     };
     let (old_members, new_members) = (old_program.into_members(), new_program.into_members());
     let threads = options.threads.max(1);
-    let old_ev = Evaluation::compute(old, old_statics, old_members, old_acc, threads).map_err(RunError::Eval);
-    let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc, threads).map_err(RunError::Eval);
+    let old_ev = Evaluation::compute(old, old_statics, old_members, old_acc, threads, None).map_err(RunError::Eval);
+    // The new plan takes the values of definitions alike in both plans from
+    // the old plan's run (when it succeeded: else each reports its own errors).
+    let reuse = match (&old_ev, same) {
+        (Ok(ev), Some(same)) => Some(Reuse { from: ev, definitions: same.definitions(&shared) }),
+        _ => None,
+    };
+    let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc, threads, reuse).map_err(RunError::Eval);
     let reading = if all_shared {
         Reading::Shared
     } else {
@@ -127,6 +136,15 @@ pub fn run_pair<'p>(
         (Ok(old), Ok(new)) => Ok(PairEvaluation { old, new, reading }),
         (o, n) => Err(combine(o.err(), n.err())),
     }
+}
+
+/// `a()` and `b()`, `b` on a thread of its own.
+fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        (a, b.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
 }
 
 /// One pass over the events table, for both plans.
@@ -439,14 +457,17 @@ pub fn same_schema(a: &TableSchema, b: &TableSchema) -> bool {
 /// same parameter values, applied to the same participants. `None` whenever
 /// unsure: then the new plan computes it itself. `None` for all when the plans
 /// read different participants or lookup tables (or the same from other files).
-fn shared_aggregates(
-    old: &Plan,
+/// The comparison of two plans' rules over the same tables; `None` when the
+/// plans read different tables (or convert into different currencies), so
+/// that nothing they compute can be taken as the same.
+fn alike<'a>(
+    old: &'a Plan,
     old_statics: &StaticData,
-    new: &Plan,
+    new: &'a Plan,
     new_statics: &StaticData,
     old_inputs: &Inputs,
     new_inputs: &Inputs,
-) -> Option<Vec<Option<usize>>> {
+) -> Option<Same<'a>> {
     // Amounts are converted into each plan's currency as rows are read.
     let tables_same = old.currency == new.currency
         && old.lookups.len() == new.lookups.len()
@@ -462,9 +483,16 @@ fn shared_aggregates(
     else {
         return None;
     };
-    let same =
-        Same { old, new, old_members, new_members, participants: old_statics.ids.len(), rows: RefCell::default() };
-    Some(new.accumulators.iter().map(|b| old.accumulators.iter().position(|a| same.accumulator(a, b))).collect())
+    Some(Same {
+        old,
+        new,
+        old_members,
+        new_members,
+        participants: old_statics.ids.len(),
+        rows: RefCell::default(),
+        accumulators: Vec::new(),
+        definitions: RefCell::default(),
+    })
 }
 
 /// The new plan for its own row work: aggregates it shares with the old plan,
@@ -498,9 +526,83 @@ struct Same<'a> {
     participants: usize,
     /// Row values already compared, by (old id, new id).
     rows: RefCell<HashMap<(usize, usize), bool>>,
+    /// For each aggregate of the new plan, the old plan's it shares (set by
+    /// [`Same::definitions`]).
+    accumulators: Vec<Option<AccId>>,
+    /// For each definition of the new plan, the old plan's taken as alike so far.
+    definitions: RefCell<Vec<Option<CellId>>>,
 }
 
 impl Same<'_> {
+    /// For each aggregate of the new plan, the old plan's that gathers the
+    /// same rows the same way.
+    fn aggregates(&self) -> Vec<Option<AccId>> {
+        self.new
+            .accumulators
+            .iter()
+            .map(|b| self.old.accumulators.iter().position(|a| self.accumulator(a, b)))
+            .collect()
+    }
+
+    /// For each definition of the new plan, the old plan's whose values it
+    /// has (`None`: it is computed anew): the same name, type and members,
+    /// and a formula alike, reading definitions that are alike and the
+    /// aggregates `shared` says are the same. A what-if that changes one rate
+    /// computes again only what reads the rate.
+    ///
+    /// The greatest such matching: every same-named pair is assumed alike,
+    /// then pairs whose formulas differ are dropped until none is. (`prev`
+    /// makes definitions read themselves, so a pair cannot wait for what it
+    /// reads to be decided first.)
+    fn definitions(mut self, shared: &[Option<AccId>]) -> Vec<Option<CellId>> {
+        let (old, new) = (self.old, self.new);
+        self.accumulators = shared.to_vec();
+        let by_name: HashMap<&str, CellId> = old.cells.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+        *self.definitions.get_mut() = new
+            .cells
+            .iter()
+            .map(|b| {
+                let a = *by_name.get(b.name.as_str())?;
+                (old.cells[a].ty == b.ty && self.section(old.cells[a].section, b.section)).then_some(a)
+            })
+            .collect();
+        let mut dropped = true;
+        while dropped {
+            dropped = false;
+            for (j, b) in new.cells.iter().enumerate() {
+                let Some(i) = self.definitions.borrow()[j] else { continue };
+                if !self.expr(&old.cells[i].expr, &b.expr) {
+                    self.definitions.borrow_mut()[j] = None;
+                    dropped = true;
+                }
+            }
+        }
+        self.definitions.into_inner()
+    }
+
+    fn definition(&self, a: CellId, b: CellId) -> bool {
+        self.definitions.borrow().get(b) == Some(&Some(a))
+    }
+
+    /// Aggregates read by definitions: the same rows, and the same `having`
+    /// condition (applied with each plan's parameters when the value is read).
+    fn aggregate(&self, a: AccId, b: AccId) -> bool {
+        fn cond(plan: &Plan, i: AccId) -> Option<&Expr> {
+            plan.accumulators[i].having.as_ref().map(|h| &h.cond)
+        }
+        self.accumulators.get(b) == Some(&Some(a)) && self.opt(cond(self.old, a), cond(self.new, b))
+    }
+
+    fn across(&self, a: AcrossId, b: AcrossId) -> bool {
+        let (x, y) = (&self.old.across[a], &self.new.across[b]);
+        x.func == y.func
+            && x.scope == y.scope
+            && x.ty == y.ty
+            && self.section(x.domain, y.domain)
+            && self.expr(&x.arg, &y.arg)
+            && self.opt(x.weight.as_ref(), y.weight.as_ref())
+    }
+
     fn accumulator(&self, a: &Accumulator, b: &Accumulator) -> bool {
         a.func == b.func
             // Sums by original period are keyed by the same date column.
@@ -604,8 +706,21 @@ impl Same<'_> {
                             && self.expr(&b.pays, &c.pays)
                     })
             }
-            // Definitions and aggregates are not row-level; anything else
-            // differs. Unequal only means the new plan computes it itself.
+            (K::DaysActive(x1, x2), K::DaysActive(y1, y2)) | (K::DaysBetween(x1, x2), K::DaysBetween(y1, y2)) => {
+                self.expr(x1, y1) && self.expr(x2, y2)
+            }
+            // Per participant and period (in definitions only).
+            (K::Cell(x), K::Cell(y)) => self.definition(*x, *y),
+            (K::Prev { cell: x, default: d }, K::Prev { cell: y, default: e }) => {
+                self.definition(*x, *y) && self.expr(d, e)
+            }
+            (K::Aggregate { acc: x, scope: s }, K::Aggregate { acc: y, scope: t }) => s == t && self.aggregate(*x, *y),
+            (K::SumAt { acc: x, cell: c, ty: u }, K::SumAt { acc: y, cell: d, ty: v }) => {
+                u == v && self.aggregate(*x, *y) && self.definition(*c, *d)
+            }
+            (K::Across(x), K::Across(y)) => self.across(*x, *y),
+            // Anything else differs. Unequal only means the new plan
+            // computes it itself.
             _ => false,
         }
     }
@@ -647,7 +762,58 @@ section reps where role == "rep" {
         let ni = Inputs::new(&new, Some(dir.path()), &[]).unwrap();
         let os = data::load_static(&old, &oi).unwrap();
         let ns = data::load_static(&new, &ni).unwrap();
-        shared_aggregates(&old, &os, &new, &ns, &oi, &ni).expect("same tables")
+        alike(&old, &os, &new, &ns, &oi, &ni).expect("same tables").aggregates()
+    }
+
+    /// For each definition of `b`, the one of `a` whose values it takes.
+    fn reused(a: &str, b: &str) -> Vec<Option<usize>> {
+        let (old, new) = (plan(a), plan(b));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("roster.csv"), "participant,role\nA,rep\nB,manager\n").unwrap();
+        std::fs::write(dir.path().join("sales.csv"), "date,rep,amount,kind\n").unwrap();
+        let oi = Inputs::new(&old, Some(dir.path()), &[]).unwrap();
+        let ni = Inputs::new(&new, Some(dir.path()), &[]).unwrap();
+        let os = data::load_static(&old, &oi).unwrap();
+        let ns = data::load_static(&new, &ni).unwrap();
+        let same = alike(&old, &os, &new, &ns, &oi, &ni).expect("same tables");
+        let shared = same.aggregates();
+        same.definitions(&shared)
+    }
+
+    #[test]
+    fn definitions_are_reused_when_they_read_nothing_changed() {
+        // Adds the highest C of all, and a running total of it.
+        let plan = PLAN.replace(
+            "payout commission = C × rate + N × 1 CNY",
+            "payout commission = C × rate + N × 1 CNY\n    value top = max(C) over all\n    value best = prev(best, 0 CNY) + top",
+        );
+        let names: Vec<String> = self::plan(&plan).cells.iter().map(|c| c.name.clone()).collect();
+        assert_eq!(names, ["credit", "C", "N", "commission", "top", "best"]);
+        let all = vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)];
+        assert_eq!(reused(&plan, &plan), all);
+        // A rate read per participant: what reads it, only.
+        assert_eq!(
+            reused(&plan, &plan.replace("rate = 5%", "rate = 6%")),
+            vec![Some(0), Some(1), Some(2), None, Some(4), Some(5)]
+        );
+        // A row value's parameter: the aggregate, and everything reading it
+        // (across participants, and through `prev`).
+        assert_eq!(
+            reused(&plan, &plan.replace("uplift = 120%", "uplift = 130%")),
+            vec![None, None, Some(2), None, None, None]
+        );
+        // A `having` condition is applied to the shared aggregate when read.
+        let having = plan.replace("count(distinct kind)", "count(distinct kind having sum(amount) >= 10 CNY)");
+        let changed = having.replace("10 CNY", "20 CNY");
+        assert_eq!(reused(&having, &changed), vec![Some(0), Some(1), None, None, Some(4), Some(5)]);
+        // A definition moved: matched by name.
+        let moved = plan
+            .replace("    value N = count(distinct kind)\n", "")
+            .replace("    payout commission", "    value N = count(distinct kind)\n    payout commission");
+        assert_eq!(reused(&plan, &moved), all);
+        // Renamed: computed anew, and so is what reads it.
+        let renamed = plan.replace("value top = max(C)", "value peak = max(C)").replace("+ top", "+ peak");
+        assert_eq!(reused(&plan, &renamed), vec![Some(0), Some(1), Some(2), Some(3), None, None]);
     }
 
     #[test]
