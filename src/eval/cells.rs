@@ -273,7 +273,7 @@ impl<'p> Evaluation<'p> {
             };
             for step in steps {
                 // Values another run computed are copied, not computed.
-                let (copied, step): (Vec<(CellId, usize)>, Vec<(CellId, usize)>) =
+                let (copied, step): (Vec<_>, Vec<_>) =
                     step.into_iter().partition(|&(c, _)| reuse.as_ref().is_some_and(|r| r.definitions[c].is_some()));
                 if let Some(reuse) = &reuse {
                     for (c, t) in copied {
