@@ -162,9 +162,11 @@ fn push_commas(bytes: &[u8], start: usize, end: usize, ends: &mut Vec<usize>) {
     let mut at = start;
     while at < end {
         let word = match bytes.get(at..at + 8) {
-            Some(w) if end - at >= 8 => u64::from_le_bytes(w.try_into().expect("8 bytes")),
-            _ => {
-                // The line's last bytes; zeros past its end are not commas.
+            // Past the line's end when it ends inside the word: masked below.
+            Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
+            None => {
+                // The block's last bytes. (Copied only here: bytes written
+                // one by one and read back as a word stall the read.)
                 let mut tail = [0u8; 8];
                 tail[..end - at].copy_from_slice(&bytes[at..end]);
                 u64::from_le_bytes(tail)
@@ -174,6 +176,10 @@ fn push_commas(bytes: &[u8], start: usize, end: usize, ends: &mut Vec<usize>) {
         // positives from borrows between bytes).
         let x = word ^ COMMAS;
         let mut marks = !(((x & LOW7) + LOW7) | x | LOW7);
+        if end - at < 8 {
+            // Only the line's own bytes.
+            marks &= (1u64 << (8 * (end - at))) - 1;
+        }
         while marks != 0 {
             ends.push(at + (marks.trailing_zeros() / 8) as usize);
             marks &= marks - 1;

@@ -18,7 +18,8 @@ pub enum State {
     Count(u64),
     Min(Option<Decimal>),
     Max(Option<Decimal>),
-    Avg(WideSum, u64),
+    /// Boxed: the sum and count of an average would make every state larger.
+    Avg(Box<(WideSum, u64)>),
     /// Distinct keys, each with the state of its `having` aggregates.
     Distinct(Box<DistinctKeys>),
     /// One sum per original period (`rate_paid at original_date`), grown to
@@ -33,7 +34,7 @@ impl State {
             AggFunc::Count => State::Count(0),
             AggFunc::Min => State::Min(None),
             AggFunc::Max => State::Max(None),
-            AggFunc::Avg => State::Avg(WideSum::default(), 0),
+            AggFunc::Avg => State::Avg(Box::default()),
             AggFunc::CountDistinct => State::Distinct(Box::default()),
             AggFunc::SumByPeriod => State::ByPeriod(Vec::new()),
         }
@@ -51,9 +52,9 @@ impl State {
                 let x = x.map_or(Decimal::ZERO, Val::num);
                 *m = Some(m.map_or(x, |m| m.max(x)));
             }
-            State::Avg(s, n) => {
-                s.add(x.map_or(Decimal::ZERO, Val::num))?;
-                *n += 1;
+            State::Avg(avg) => {
+                avg.0.add(x.map_or(Decimal::ZERO, Val::num))?;
+                avg.1 += 1;
             }
             State::Distinct(_) => unreachable!("distinct keys are added with their group"),
             State::ByPeriod(_) => unreachable!("sums by period are added with their period"),
@@ -68,9 +69,9 @@ impl State {
             (State::Count(a), State::Count(b)) => *a += b,
             (State::Min(a), State::Min(b)) => *a = opt(*a, *b, Decimal::min),
             (State::Max(a), State::Max(b)) => *a = opt(*a, *b, Decimal::max),
-            (State::Avg(s, n), State::Avg(s2, n2)) => {
-                s.merge(s2)?;
-                *n += n2;
+            (State::Avg(a), State::Avg(b)) => {
+                a.0.merge(&b.0)?;
+                a.1 += b.1;
             }
             (State::Distinct(a), State::Distinct(b)) => a.merge(b)?,
             (State::ByPeriod(a), State::ByPeriod(b)) => {
@@ -93,7 +94,8 @@ impl State {
             State::Sum(s) => s.value().map_err(fail)?,
             State::Count(n) => Decimal::from(*n),
             State::Min(m) | State::Max(m) => m.unwrap_or(Decimal::ZERO),
-            State::Avg(s, n) => {
+            State::Avg(avg) => {
+                let (s, n) = &**avg;
                 if *n == 0 {
                     Decimal::ZERO
                 } else {
@@ -216,13 +218,29 @@ impl PartialEq for DistinctKeys {
 /// An exact running sum: an `i128` count of units of `10^-scale`. Adding
 /// amounts of one scale (money in cents) is an integer addition, much cheaper
 /// than a decimal one, and the result is the same exact value.
+///
+/// The `i128` is kept as two words: aligned to 8 bytes rather than 16, a
+/// state takes 32 bytes, not 48 (a participant's states for a period share
+/// fewer cache lines, and distinct keys need a third less memory).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WideSum {
-    mantissa: i128,
+    low: u64,
+    high: i64,
     scale: u32,
 }
 
 impl WideSum {
+    #[inline]
+    fn mantissa(&self) -> i128 {
+        i128::from(self.high) << 64 | i128::from(self.low)
+    }
+
+    #[inline]
+    fn set_mantissa(&mut self, m: i128) {
+        // Truncations intended: the two halves of `m`.
+        (self.low, self.high) = (m as u64, (m >> 64) as i64);
+    }
+
     #[inline]
     pub fn add(&mut self, x: Decimal) -> Result<(), Fault> {
         self.add_parts(x.mantissa(), x.scale())
@@ -230,25 +248,26 @@ impl WideSum {
 
     #[inline]
     fn add_parts(&mut self, mantissa: i128, scale: u32) -> Result<(), Fault> {
+        let mut sum = self.mantissa();
         let m = if scale == self.scale {
             mantissa
         } else if scale < self.scale {
             mantissa.checked_mul(pow10(self.scale - scale)).ok_or(Fault::Overflow)?
         } else {
-            self.mantissa = self.mantissa.checked_mul(pow10(scale - self.scale)).ok_or(Fault::Overflow)?;
+            sum = sum.checked_mul(pow10(scale - self.scale)).ok_or(Fault::Overflow)?;
             self.scale = scale;
             mantissa
         };
-        self.mantissa = self.mantissa.checked_add(m).ok_or(Fault::Overflow)?;
+        self.set_mantissa(sum.checked_add(m).ok_or(Fault::Overflow)?);
         Ok(())
     }
 
     pub fn merge(&mut self, other: &WideSum) -> Result<(), Fault> {
-        self.add_parts(other.mantissa, other.scale)
+        self.add_parts(other.mantissa(), other.scale)
     }
 
     pub fn value(&self) -> Result<Decimal, Fault> {
-        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).map_err(|_| Fault::Overflow)
+        Decimal::try_from_i128_with_scale(self.mantissa(), self.scale).map_err(|_| Fault::Overflow)
     }
 }
 
@@ -454,5 +473,32 @@ impl Accumulators {
                 .map_err(|fault| Box::new(Failure { fault, span: acc.span }))?;
         }
         merged.value(acc.having.as_ref(), &params, acc.span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_four_words() {
+        assert_eq!(std::mem::size_of::<State>(), 32);
+    }
+
+    #[test]
+    fn wide_sums_are_exact_across_scales_and_signs() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let mut sum = WideSum::default();
+        for x in ["2290.00", "-4546.58", "0.5", "-0.125", "79228162514264337593543950335"] {
+            sum.add(d(x)).unwrap();
+        }
+        // Past a Decimal's 96 bits only at the end: the sum itself is exact.
+        assert_eq!(sum.value(), Err(Fault::Overflow));
+        sum.add(d("-79228162514264337593543950335")).unwrap();
+        assert_eq!(sum.value().unwrap(), d("-2256.205"));
+        let mut other = WideSum::default();
+        other.add(d("-1e-20")).unwrap();
+        sum.merge(&other).unwrap();
+        assert_eq!(sum.value().unwrap(), d("-2256.20500000000000000001"));
     }
 }

@@ -20,10 +20,10 @@ pub struct Evaluation<'p> {
     /// `members[section][participant]`.
     pub members: Vec<Vec<bool>>,
     pub accumulators: Accumulators,
-    /// `store[(cell × participants + participant) × periods + period]`.
-    store: Vec<Option<Value>>,
-    /// Cells whose evaluation failed (their store slot holds zero).
-    failed: Vec<bool>,
+    /// Each definition's values: `store[cell][participant × periods + period]`.
+    store: Vec<Vec<Option<Value>>>,
+    /// Values whose evaluation failed (their slot holds zero), as `store`.
+    failed: Vec<Vec<bool>>,
     /// For each aggregate across participants (by id) and period: the groups it ranges over.
     groups: Vec<Vec<Groups>>,
     /// Group results by aggregate, period and group, each computed once, by
@@ -208,6 +208,14 @@ impl<'a> Env<'a> for StaticEnv<'a> {
     }
 }
 
+/// `work()`, on `pool` if there is one (else on the process's pool).
+fn in_pool<R: Send>(pool: &Option<rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Definitions whose values an evaluation takes from another one over the
 /// same participants, periods and tables (`comp diff`'s two plans).
 pub(crate) struct Reuse<'e, 'p> {
@@ -252,8 +260,8 @@ impl<'p> Evaluation<'p> {
             statics,
             members,
             accumulators,
-            store: vec![None; plan.cells.len() * n * periods],
-            failed: vec![false; plan.cells.len() * n * periods],
+            store: vec![Vec::new(); plan.cells.len()],
+            failed: vec![Vec::new(); plan.cells.len()],
             groups,
             cache,
         };
@@ -262,71 +270,110 @@ impl<'p> Evaluation<'p> {
         let own_pool = threads > 1 && threads != rayon::current_num_threads();
         let pool = own_pool.then(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()).flatten();
         for stage in &plan.stages {
-            // A stage of one definition that reads no earlier period of itself
-            // is independent across periods: all its periods make one parallel
-            // region. A recursive stage goes period by period, definition by
-            // definition, each step reading the ones before.
-            let steps: Vec<Vec<(CellId, usize)>> = if stage.recursive {
-                (0..periods).flat_map(|t| stage.cells.iter().map(move |&c| vec![(c, t)])).collect()
-            } else {
-                stage.cells.iter().map(|&c| (0..periods).map(|t| (c, t)).collect()).collect()
-            };
-            for step in steps {
-                // Values another run computed are copied, not computed.
-                let (copied, step): (Vec<_>, Vec<_>) =
-                    step.into_iter().partition(|&(c, _)| reuse.as_ref().is_some_and(|r| r.definitions[c].is_some()));
-                if let Some(reuse) = &reuse {
-                    for (c, t) in copied {
-                        let from = reuse.definitions[c].expect("copied");
-                        for p in 0..n {
-                            let (i, j) = (ev.index(c, p, t), reuse.from.index(from, p, t));
-                            ev.store[i].clone_from(&reuse.from.store[j]);
-                            ev.failed[i] = reuse.from.failed[j];
-                        }
+            for &c in &stage.cells {
+                // Values another run computed are taken, not computed again.
+                match reuse.as_ref().and_then(|r| Some((r.from, r.definitions[c]?))) {
+                    Some((from, d)) => {
+                        ev.store[c].clone_from(&from.store[d]);
+                        ev.failed[c].clone_from(&from.failed[d]);
+                    }
+                    None => {
+                        ev.store[c] = vec![None; n * periods];
+                        ev.failed[c] = vec![false; n * periods];
                     }
                 }
-                // INVARIANT: the (definition, period) pairs of a step do not read each other.
-                let members = &ev.members;
-                let jobs: Vec<(CellId, usize, usize)> = step
-                    .iter()
-                    .flat_map(|&(c, t)| {
+            }
+            let computed: Vec<CellId> = stage
+                .cells
+                .iter()
+                .copied()
+                .filter(|&c| reuse.as_ref().is_none_or(|r| r.definitions[c].is_none()))
+                .collect();
+            if stage.recursive {
+                // Period by period, definition by definition: each step reads
+                // the ones before (`prev`, of itself or of the others).
+                for t in 0..periods {
+                    for &c in &computed {
                         let section = plan.cells[c].section;
-                        (0..n).filter(move |&p| section.is_none_or(|s| members[s][p])).map(move |p| (c, t, p))
-                    })
-                    .collect();
-                let evaluate = |&(c, t, p): &(CellId, usize, usize)| {
-                    eval(&plan.cells[c].expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value())
-                };
-                let results: Vec<_> = if threads > 1 {
-                    // A few large jobs: a participant's definition is a few
-                    // hundred instructions, less than rayon's cost of a job.
-                    let run = || jobs.par_iter().with_min_len(jobs.len().div_ceil(4 * threads)).map(evaluate).collect();
-                    match &pool {
-                        Some(pool) => pool.install(run),
-                        None => run(),
-                    }
-                } else {
-                    jobs.iter().map(evaluate).collect()
-                };
-                for (&(c, t, p), result) in jobs.iter().zip(results) {
-                    let i = ev.index(c, p, t);
-                    let value = match result {
-                        Ok(v) => v,
-                        Err(f) => {
-                            ev.failed[i] = true;
-                            if f.fault != Fault::Upstream {
-                                errors.push(EvalError::new(
-                                    *f,
-                                    &plan.cells[c].name,
-                                    &ev.statics.ids[p],
-                                    &plan.calendar.periods[t].label,
-                                ));
-                            }
-                            Value::ZERO
+                        let jobs: Vec<usize> = (0..n).filter(|&p| section.is_none_or(|s| ev.members[s][p])).collect();
+                        let evaluate = |&p: &usize| {
+                            eval(&plan.cells[c].expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value())
+                        };
+                        let results: Vec<_> = if threads > 1 {
+                            // A few large jobs: a participant's definition is a few
+                            // hundred instructions, less than rayon's cost of a job.
+                            in_pool(&pool, || {
+                                jobs.par_iter().with_min_len(jobs.len().div_ceil(4 * threads)).map(evaluate).collect()
+                            })
+                        } else {
+                            jobs.iter().map(evaluate).collect()
+                        };
+                        for (&p, result) in jobs.iter().zip(results) {
+                            let value = ev.settle(c, p, t, result, &mut errors);
+                            ev.store[c][p * periods + t] = Some(value);
                         }
-                    };
-                    ev.store[i] = Some(value);
+                    }
                 }
+                continue;
+            }
+            // INVARIANT: a stage that is not recursive is one definition,
+            // which reads no value of itself: its values are taken out while
+            // every participant's are computed in parallel into them.
+            for &c in &computed {
+                let section = plan.cells[c].section;
+                let mut values = std::mem::take(&mut ev.store[c]);
+                let mut failed = std::mem::take(&mut ev.failed[c]);
+                let ev_ref = &ev;
+                let participant = |(p, (values, failed)): (usize, (&mut [Option<Value>], &mut [bool]))| {
+                    let mut errors = Vec::new();
+                    if section.is_none_or(|s| ev_ref.members[s][p]) {
+                        for t in 0..periods {
+                            let result =
+                                eval(&plan.cells[c].expr, &CellEnv { ev: ev_ref, p, t }).map(|v| v.to_owned_value());
+                            values[t] = Some(match result {
+                                Ok(v) => v,
+                                Err(f) => {
+                                    failed[t] = true;
+                                    errors.push((t, p, *f));
+                                    Value::ZERO
+                                }
+                            });
+                        }
+                    }
+                    errors
+                };
+                let mut failures: Vec<(usize, usize, Failure)> = if threads > 1 {
+                    in_pool(&pool, || {
+                        values
+                            .par_chunks_mut(periods)
+                            .zip(failed.par_chunks_mut(periods))
+                            .enumerate()
+                            .with_min_len(n.div_ceil(4 * threads))
+                            .flat_map_iter(participant)
+                            .collect()
+                    })
+                } else {
+                    values
+                        .chunks_mut(periods)
+                        .zip(failed.chunks_mut(periods))
+                        .enumerate()
+                        .flat_map(participant)
+                        .collect()
+                };
+                // In the order the errors are reported: by period, then participant.
+                failures.sort_by_key(|&(t, p, _)| (t, p));
+                for (t, p, f) in failures {
+                    if f.fault != Fault::Upstream {
+                        errors.push(EvalError::new(
+                            f,
+                            &plan.cells[c].name,
+                            &ev.statics.ids[p],
+                            &plan.calendar.periods[t].label,
+                        ));
+                    }
+                }
+                ev.store[c] = values;
+                ev.failed[c] = failed;
             }
         }
         let mut errors = super::errors::fold(errors);
@@ -338,8 +385,37 @@ impl<'p> Evaluation<'p> {
         }
     }
 
-    fn index(&self, cell: CellId, p: usize, t: usize) -> usize {
-        (cell * self.statics.ids.len() + p) * self.plan.calendar.periods.len() + t
+    fn index(&self, p: usize, t: usize) -> usize {
+        p * self.plan.calendar.periods.len() + t
+    }
+
+    /// The value to store for one evaluation: zero for a failure, which is
+    /// kept as an error unless it follows an earlier one.
+    fn settle(
+        &mut self,
+        c: CellId,
+        p: usize,
+        t: usize,
+        result: EvalResult<Value>,
+        errors: &mut Vec<EvalError>,
+    ) -> Value {
+        match result {
+            Ok(v) => v,
+            Err(f) => {
+                let i = self.index(p, t);
+                self.failed[c][i] = true;
+                if f.fault != Fault::Upstream {
+                    let plan = self.plan;
+                    errors.push(EvalError::new(
+                        *f,
+                        &plan.cells[c].name,
+                        &self.statics.ids[p],
+                        &plan.calendar.periods[t].label,
+                    ));
+                }
+                Value::ZERO
+            }
+        }
     }
 
     pub fn in_section(&self, section: Option<SectionId>, p: usize) -> bool {
@@ -348,13 +424,13 @@ impl<'p> Evaluation<'p> {
 
     /// A value another definition reads; a failed one fails the reader too.
     fn read(&self, cell: CellId, p: usize, t: usize) -> EvalResult<Val<'_>> {
-        let i = self.index(cell, p, t);
-        if self.failed[i] {
+        let i = self.index(p, t);
+        if self.failed[cell][i] {
             return Err(Box::new(Failure { fault: Fault::Upstream, span: self.plan.cells[cell].span }));
         }
         // INVARIANT: stages run in dependency order, so a definition is computed
         // before any definition that reads it in the same period.
-        Ok(self.store[i].as_ref().expect("computed before use").as_val())
+        Ok(self.store[cell][i].as_ref().expect("computed before use").as_val())
     }
 
     /// `sum(x × cell at date)` for participant `p` in period `t`: each
@@ -376,7 +452,7 @@ impl<'p> Evaluation<'p> {
 
     /// A definition's value, if it applies to the participant.
     pub fn value(&self, cell: CellId, p: usize, t: usize) -> Option<&Value> {
-        self.store[self.index(cell, p, t)].as_ref()
+        self.store[cell].get(self.index(p, t))?.as_ref()
     }
 
     pub fn participants(&self) -> &[std::sync::Arc<str>] {
