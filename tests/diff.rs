@@ -804,3 +804,44 @@ fn the_diff_of_dated_and_converted_plans_is_the_difference_of_two_runs() {
         assert_eq!(got, expected, "{name}");
     }
 }
+
+/// Plans that read the participants table with another hierarchy (`reports
+/// to`) or other effective dates (`from`) give other groups: nothing computed
+/// by one is taken for the other's, though every rule reads the same.
+#[test]
+fn another_hierarchy_or_history_is_a_change() {
+    const HEAD: &str = "plan \"p\" {\n    currency CNY\n    period quarter\n    year 2024\n}\n";
+    const EVENTS: &str =
+        "events sales by rep on date { date: date  rep: text  amount: money }\nvalue C = sum(amount)\n";
+    let cases = [
+        (
+            "participant,role,manager,mentor\nA,rep,M,N\nB,rep,M,N\nC,rep,N,M\nM,manager,,\nN,manager,,\n",
+            "2024-01-05,A,100.00\n2024-02-05,B,200.00\n2024-02-06,C,400.00\n",
+            "participants roster by participant reports to manager { participant: text  role: text  manager: text?  mentor: text? }\n",
+            "participants roster by participant reports to mentor { participant: text  role: text  manager: text?  mentor: text? }\n",
+            "payout bonus = sum(C) over reports × 10%\n",
+        ),
+        (
+            "participant,role,team,start,alt\nA,rep,X,2024-01-01,2024-01-01\nA,rep,Y,2024-07-01,2024-04-01\n\
+             B,rep,X,2024-01-01,2024-01-01\nC,rep,Y,2024-01-01,2024-01-01\n",
+            "2024-05-05,A,100.00\n2024-05-05,B,200.00\n2024-05-06,C,400.00\n",
+            "participants roster by participant from start { participant: text  role: text  team: text  start: date  alt: date }\n",
+            "participants roster by participant from alt { participant: text  role: text  team: text  start: date  alt: date }\n",
+            "payout bonus = sum(C) over team × 10%\npayout in_y = sum(amount where team == \"Y\") × 10%\n",
+        ),
+    ];
+    for (roster, sales, old_table, new_table, rules) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data/roster.csv"), roster).unwrap();
+        std::fs::write(dir.path().join("data/sales.csv"), format!("date,rep,amount\n{sales}")).unwrap();
+        std::fs::write(dir.path().join("old.comp"), format!("{HEAD}{old_table}{EVENTS}{rules}")).unwrap();
+        std::fs::write(dir.path().join("new.comp"), format!("{HEAD}{new_table}{EVENTS}{rules}")).unwrap();
+        let w = Work { dir };
+        let expected = expected_rows(&w.run("old.comp"), &w.run("new.comp"));
+        assert!(!expected.is_empty(), "{new_table}: the runs differ");
+        let csv = w.diff("old.comp", "new.comp", &["--format", "csv"]);
+        let got: BTreeMap<Key, (String, String)> = diff_rows(&csv).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect();
+        assert_eq!(got, expected, "{new_table}");
+    }
+}

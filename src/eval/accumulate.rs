@@ -427,12 +427,11 @@ impl Accumulators {
         }
     }
 
-    /// Folds another set of accumulators (other rows) into this one.
+    /// Folds another set of accumulators (other rows) into this one, in
+    /// parallel (each state is merged on its own: the result is the same).
     pub fn merge(&mut self, other: &Accumulators) -> Result<(), Fault> {
-        for (a, b) in self.states.iter_mut().zip(&other.states) {
-            a.merge(b)?;
-        }
-        Ok(())
+        use rayon::prelude::*;
+        self.states.par_iter_mut().zip(&other.states).with_min_len(1 << 12).try_for_each(|(a, b)| a.merge(b))
     }
 
     /// Sets accumulator `id`, for every participant and period, to accumulator

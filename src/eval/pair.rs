@@ -439,12 +439,16 @@ fn apart(
     None
 }
 
-/// The same table: name, kind, columns (in order, with their types and currency columns), key and date.
+/// The same table: name, kind, columns (in order, with their types and
+/// currency columns), key and date, and for participants the hierarchy and
+/// the effective dates (they make the groups aggregates range over).
 pub fn same_schema(a: &TableSchema, b: &TableSchema) -> bool {
     a.name == b.name
         && a.kind == b.kind
         && a.key == b.key
         && a.date == b.date
+        && a.reports_to == b.reports_to
+        && a.from == b.from
         && a.columns.len() == b.columns.len()
         && a.columns
             .iter()
@@ -533,14 +537,22 @@ struct Same<'a> {
     definitions: RefCell<Vec<Option<CellId>>>,
 }
 
-impl Same<'_> {
+impl<'a> Same<'a> {
     /// For each aggregate of the new plan, the old plan's that gathers the
     /// same rows the same way.
     fn aggregates(&self) -> Vec<Option<AccId>> {
+        let cond = |acc: &'a Accumulator| acc.having.as_ref().map(|h| &h.cond);
         self.new
             .accumulators
             .iter()
-            .map(|b| self.old.accumulators.iter().position(|a| self.accumulator(a, b)))
+            .map(|b| {
+                let olds = &self.old.accumulators;
+                let alike: Vec<AccId> = (0..olds.len()).filter(|&a| self.accumulator(&olds[a], b)).collect();
+                // Of several, the one with the same `having` condition, so
+                // that what reads it can take the old plan's values too.
+                let same_cond = alike.iter().find(|&&a| self.opt(cond(&olds[a]), cond(b)));
+                same_cond.or(alike.first()).copied()
+            })
             .collect()
     }
 
@@ -693,7 +705,10 @@ impl Same<'_> {
                 self.expr(c, d) && self.expr(t, u) && self.expr(o, p)
             }
             (K::Min(xs), K::Min(ys)) | (K::Max(xs), K::Max(ys)) => self.all(xs, ys),
-            (K::Round { value: x, rounding: r }, K::Round { value: y, rounding: s }) => r == s && self.expr(x, y),
+            // The unit's scale too: it is the result's.
+            (K::Round { value: x, rounding: r }, K::Round { value: y, rounding: s }) => {
+                r == s && r.unit.scale() == s.unit.scale() && self.expr(x, y)
+            }
             (K::Tiers(x), K::Tiers(y)) => {
                 x.mode == y.mode
                     && x.fixed == y.fixed
