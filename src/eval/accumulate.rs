@@ -134,40 +134,65 @@ impl State {
 }
 
 /// The distinct keys of one participant and period, each with the states of
-/// its `having` aggregates: two allocations however many keys (the map gives
-/// a key's number, `groups` holds the keys' states one after another), and
-/// keys packed (see [`Key`]), so a row's probe follows no pointer.
+/// its `having` aggregates: the keys in one vector and their states in
+/// another, in the order the keys came. A participant has a few keys a period
+/// (customers, say), so a key is found by a scan of packed keys (see [`Key`]),
+/// cheaper than a hash probe; a map is added past [`DistinctKeys::SCAN`] keys.
 #[derive(Debug, Clone, Default)]
 pub struct DistinctKeys {
-    number: HashMap<Key, usize>,
-    /// `width` states for each key, in key number order.
+    keys: Vec<Key>,
+    /// `width` states for each key, in key order.
     groups: Vec<State>,
     /// INVARIANT: every key has as many states: its `having` aggregates.
     width: usize,
+    /// Each key's place in `keys`, once there are more than [`Self::SCAN`].
+    places: Option<HashMap<Key, usize>>,
 }
 
 impl DistinctKeys {
+    /// Keys found by a scan, at most.
+    const SCAN: usize = 16;
+
     pub fn len(&self) -> usize {
-        self.number.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.number.is_empty()
+        self.keys.is_empty()
+    }
+
+    #[inline]
+    fn find<Q: hashbrown::Equivalent<Key> + std::hash::Hash>(&self, key: &Q) -> Option<usize> {
+        match &self.places {
+            Some(places) => places.get(key).copied(),
+            None => self.keys.iter().position(|k| key.equivalent(k)),
+        }
     }
 
     /// The states of `key`, made from `fresh` if the key is new.
     #[inline]
     fn group_mut(&mut self, key: KeyRef<'_>, fresh: impl Iterator<Item = State>) -> &mut [State] {
-        let n = match self.number.get(&key) {
-            Some(&n) => n,
+        let n = match self.find(&key) {
+            Some(n) => n,
             None => self.add(key.to_key(), fresh),
         };
         &mut self.groups[n * self.width..(n + 1) * self.width]
     }
 
     fn add(&mut self, key: Key, states: impl IntoIterator<Item = State>) -> usize {
-        let n = self.number.len();
-        self.number.insert(key, n);
+        let n = self.keys.len();
+        match &mut self.places {
+            Some(places) => {
+                places.insert(key.clone(), n);
+            }
+            None if n == Self::SCAN => {
+                let mut places: HashMap<Key, usize> = self.keys.iter().cloned().zip(0..).collect();
+                places.insert(key.clone(), n);
+                self.places = Some(places);
+            }
+            None => {}
+        }
+        self.keys.push(key);
         let before = self.groups.len();
         self.groups.extend(states);
         self.width = self.groups.len() - before;
@@ -185,14 +210,14 @@ impl DistinctKeys {
 
     /// Each key with its states, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = (Value, &[State])> {
-        self.number.iter().map(|(k, &n)| (k.value(), self.group(n)))
+        self.keys.iter().enumerate().map(|(n, k)| (k.value(), self.group(n)))
     }
 
     fn merge(&mut self, other: &DistinctKeys) -> Result<(), Fault> {
-        for (key, &n) in &other.number {
+        for (n, key) in other.keys.iter().enumerate() {
             let theirs = other.group(n);
-            match self.number.get(key) {
-                Some(&m) => {
+            match self.find(key) {
+                Some(m) => {
                     for (a, b) in self.groups[m * self.width..(m + 1) * self.width].iter_mut().zip(theirs) {
                         a.merge(b)?;
                     }
@@ -211,7 +236,7 @@ impl DistinctKeys {
 impl PartialEq for DistinctKeys {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
-            && self.number.iter().all(|(k, &n)| other.number.get(k).is_some_and(|&m| self.group(n) == other.group(m)))
+            && self.keys.iter().enumerate().all(|(n, k)| other.find(k).is_some_and(|m| self.group(n) == other.group(m)))
     }
 }
 
@@ -348,19 +373,16 @@ impl Accumulators {
         &self.states[self.index(participant, period, acc)]
     }
 
-    /// Adds `x` to sum accumulator `id` of a participant and period: the row
-    /// step of a plain `sum(column)`, one integer addition.
+    /// The states of one participant in one period, by accumulator: a row
+    /// finds them once for all its aggregates.
     #[inline]
-    pub fn add_to_sum(&mut self, id: AccId, participant: usize, period: usize, x: Decimal) -> Result<(), Fault> {
-        let i = self.index(participant, period, id);
-        match &mut self.states[i] {
-            State::Sum(s) => s.add(x),
-            // INVARIANT: the row program takes this path only for `sum` accumulators.
-            other => unreachable!("`add_to_sum` on {other:?}"),
-        }
+    pub fn cell_mut(&mut self, participant: usize, period: usize) -> &mut [State] {
+        let start = self.index(participant, period, 0);
+        &mut self.states[start..start + self.per_cell]
     }
 
-    /// Adds one row (already evaluated to its arguments) to an accumulator.
+    /// Adds one row (already evaluated to its arguments) to accumulator `id`
+    /// of a participant and period.
     pub fn push<'r, E: Env<'r>>(
         &mut self,
         acc: &'r Accumulator,
@@ -369,6 +391,25 @@ impl Accumulators {
         period: usize,
         env: &E,
     ) -> EvalResult<()> {
+        self.cell_mut(participant, period)[id].take_row(acc, period, env)
+    }
+}
+
+impl State {
+    /// Adds `x` to a sum: the row step of a plain `sum(column)`, one integer
+    /// addition.
+    #[inline]
+    pub fn add_to_sum(&mut self, x: Decimal) -> Result<(), Fault> {
+        match self {
+            State::Sum(s) => s.add(x),
+            // INVARIANT: the row program takes this path only for `sum` accumulators.
+            other => unreachable!("`add_to_sum` on {other:?}"),
+        }
+    }
+
+    /// Adds one row of period `period` to the state of aggregate `acc`: its
+    /// filter, argument and (for distinct keys) per-key aggregates evaluated in `env`.
+    pub fn take_row<'r, E: Env<'r>>(&mut self, acc: &'r Accumulator, period: usize, env: &E) -> EvalResult<()> {
         if let Some(f) = &acc.filter {
             if !super::expr::eval_inline(f, env)?.bool() {
                 return Ok(());
@@ -378,9 +419,8 @@ impl Accumulators {
             Some(a) => Some(super::expr::eval_inline(a, env)?),
             None => None,
         };
-        let i = self.index(participant, period, id);
         let fail = |fault| Box::new(Failure { fault, span: acc.span });
-        match &mut self.states[i] {
+        match self {
             State::Distinct(keys) => {
                 let key = KeyRef::of(arg.expect("count distinct has an argument"));
                 let fresh = acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f)));
@@ -417,7 +457,9 @@ impl Accumulators {
         }
         Ok(())
     }
+}
 
+impl Accumulators {
     /// A [`AggFunc::SumByPeriod`] accumulator's sums for a participant and
     /// period, by original period (missing periods are zero).
     pub fn by_period(&self, participant: usize, period: usize, acc: AccId) -> Result<Vec<Decimal>, Fault> {
@@ -499,5 +541,49 @@ mod tests {
         other.add(d("-1e-20")).unwrap();
         sum.merge(&other).unwrap();
         assert_eq!(sum.value().unwrap(), d("-2256.20500000000000000001"));
+    }
+}
+
+#[cfg(test)]
+mod distinct_tests {
+    use super::*;
+
+    fn sum(x: i64) -> State {
+        let mut s = State::new(AggFunc::Sum);
+        s.add(Some(Val::Num(Decimal::from(x)))).unwrap();
+        s
+    }
+
+    /// Past the keys found by a scan, the same keys are found through the map.
+    #[test]
+    fn keys_are_found_by_scan_and_then_by_map() {
+        let ids: Vec<String> = (0..40).map(|i| format!("C{i:05}")).collect();
+        let (mut a, mut b) = (DistinctKeys::default(), DistinctKeys::default());
+        for (i, id) in ids.iter().enumerate() {
+            let fresh = || std::iter::once(State::new(AggFunc::Sum));
+            let group = a.group_mut(KeyRef::of(Val::Text(id)), fresh());
+            group[0].add(Some(Val::Num(Decimal::from(i)))).unwrap();
+            // `b` sees the keys the other way round, twice each.
+            for _ in 0..2 {
+                let id = &ids[ids.len() - 1 - i];
+                b.group_mut(KeyRef::of(Val::Text(id)), fresh())[0].add(Some(Val::Num(Decimal::ONE))).unwrap();
+            }
+        }
+        assert_eq!(a.len(), 40);
+        assert!(a.places.is_some());
+        assert_eq!(a.find(&KeyRef::of(Val::Text("C00007"))), Some(7));
+        assert_eq!(a.find(&KeyRef::of(Val::Text("C00040"))), None);
+        a.merge(&b).unwrap();
+        assert_eq!(a.len(), 40);
+        let n = a.find(&KeyRef::of(Val::Text("C00030"))).unwrap();
+        assert_eq!(a.group(n), [sum(32)]);
+        // Equal whatever the order the keys came in.
+        let mut c = b.clone();
+        c.merge(&DistinctKeys::default()).unwrap();
+        assert_eq!(c, b);
+        let mut d = DistinctKeys::default();
+        d.merge(&b).unwrap();
+        assert_eq!(d, b);
+        assert_ne!(a, b);
     }
 }

@@ -117,6 +117,7 @@ impl<'p> RowProgram<'p> {
             row_values.push(v);
         }
         let env = RowEnv { plan: self.plan, statics: self.statics, p, t, columns, row_values: &row_values, share };
+        let states = accs.cell_mut(p, t);
         for &step in &self.steps {
             let acc = &self.plan.accumulators[step.acc()];
             if !self.applies(acc.section, p) {
@@ -124,13 +125,9 @@ impl<'p> RowProgram<'p> {
             }
             let fail = |fault| stamp("an aggregate", Box::new(super::expr::Failure { fault, span: acc.span }));
             match step {
-                Step::SumColumn { acc: id, column } => {
-                    accs.add_to_sum(id, p, t, columns[column].num()).map_err(fail)?
-                }
-                Step::SumRowValue { acc: id, value } => {
-                    accs.add_to_sum(id, p, t, row_values[value].num()).map_err(fail)?
-                }
-                Step::General { acc: id } => accs.push(acc, id, p, t, &env).map_err(|f| stamp("an aggregate", f))?,
+                Step::SumColumn { acc: id, column } => states[id].add_to_sum(columns[column].num()).map_err(fail)?,
+                Step::SumRowValue { acc: id, value } => states[id].add_to_sum(row_values[value].num()).map_err(fail)?,
+                Step::General { acc: id } => states[id].take_row(acc, t, &env).map_err(|f| stamp("an aggregate", f))?,
             }
         }
         *scratch = recycle(row_values);
