@@ -767,8 +767,8 @@ section reps where role == "rep" {
 }
 "#;
 
-    /// For each aggregate of `b`, the one of `a` it shares.
-    fn shared(a: &str, b: &str) -> Vec<Option<usize>> {
+    /// `f` of the comparison of plans `a` and `b` over the same small tables.
+    fn compared<R>(a: &str, b: &str, f: impl FnOnce(Same<'_>) -> R) -> R {
         let (old, new) = (plan(a), plan(b));
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("roster.csv"), "participant,role\nA,rep\nB,manager\n").unwrap();
@@ -777,22 +777,20 @@ section reps where role == "rep" {
         let ni = Inputs::new(&new, Some(dir.path()), &[]).unwrap();
         let os = data::load_static(&old, &oi).unwrap();
         let ns = data::load_static(&new, &ni).unwrap();
-        alike(&old, &os, &new, &ns, &oi, &ni).expect("same tables").aggregates()
+        f(alike(&old, &os, &new, &ns, &oi, &ni).expect("same tables"))
+    }
+
+    /// For each aggregate of `b`, the one of `a` it shares.
+    fn shared(a: &str, b: &str) -> Vec<Option<usize>> {
+        compared(a, b, |same| same.aggregates())
     }
 
     /// For each definition of `b`, the one of `a` whose values it takes.
     fn reused(a: &str, b: &str) -> Vec<Option<usize>> {
-        let (old, new) = (plan(a), plan(b));
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("roster.csv"), "participant,role\nA,rep\nB,manager\n").unwrap();
-        std::fs::write(dir.path().join("sales.csv"), "date,rep,amount,kind\n").unwrap();
-        let oi = Inputs::new(&old, Some(dir.path()), &[]).unwrap();
-        let ni = Inputs::new(&new, Some(dir.path()), &[]).unwrap();
-        let os = data::load_static(&old, &oi).unwrap();
-        let ns = data::load_static(&new, &ni).unwrap();
-        let same = alike(&old, &os, &new, &ns, &oi, &ni).expect("same tables");
-        let shared = same.aggregates();
-        same.definitions(&shared)
+        compared(a, b, |same| {
+            let shared = same.aggregates();
+            same.definitions(&shared)
+        })
     }
 
     #[test]
