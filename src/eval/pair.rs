@@ -18,6 +18,11 @@
 //! Where fusing is not possible (the plans read different participants or
 //! lookup tables) or a row fails (each error must be reported against its own
 //! plan), each worker thread holds one [`Worker`] of each plan ([`PairSink`]).
+//!
+//! After the pass, the old plan's definitions are computed, then the new
+//! plan's, except those alike in both ([`Same::definitions`]: the same name,
+//! members and formula, reading only what is itself alike), which take the
+//! old plan's values: a what-if computes again what reads the change.
 
 use super::{merge_workers, Accumulators, Evaluation, Options, Reuse, RowProgram, RunError, Worker};
 use crate::check::{
