@@ -137,7 +137,7 @@ impl State {
 /// its `having` aggregates: the keys in one vector and their states in
 /// another, in the order the keys came. A participant has a few keys a period
 /// (customers, say), so a key is found by a scan of packed keys (see [`Key`]),
-/// cheaper than a hash probe; a map is added past [`DistinctKeys::SCAN`] keys.
+/// cheaper than a hash probe; a map is added past 16 keys.
 #[derive(Debug, Clone, Default)]
 pub struct DistinctKeys {
     keys: Vec<Key>,

@@ -20,7 +20,7 @@
 //! plan), each worker thread holds one [`Worker`] of each plan ([`PairSink`]).
 //!
 //! After the pass, the old plan's definitions are computed, then the new
-//! plan's, except those alike in both ([`Same::definitions`]: the same name,
+//! plan's, except those alike in both (`Same::definitions`: the same name,
 //! members and formula, reading only what is itself alike), which take the
 //! old plan's values: a what-if computes again what reads the change.
 
