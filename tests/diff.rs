@@ -89,6 +89,11 @@ fn diff_rows(csv: &str) -> BTreeMap<Key, (String, String, String)> {
         .collect()
 }
 
+/// The diff CSV as (participant, period, line) → (old, new).
+fn diff_amounts(csv: &str) -> BTreeMap<Key, (String, String)> {
+    diff_rows(csv).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect()
+}
+
 /// What the diff CSV must hold, from two separate `comp run`s: every cell that
 /// differs, a missing side empty.
 fn expected_rows(old: &common::Payouts, new: &common::Payouts) -> BTreeMap<Key, (String, String)> {
@@ -432,7 +437,7 @@ fn the_diff_is_the_difference_of_two_runs() {
         let out = w.comp(&["diff", "old.comp", name, "--data", "data", "--format", "csv"]);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         let csv = String::from_utf8(out.stdout).unwrap();
-        let got: BTreeMap<Key, (String, String)> = diff_rows(&csv).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect();
+        let got = diff_amounts(&csv);
         let expected = expected_rows(&old, &w.run(name));
         assert!(!expected.is_empty(), "{name} changes something");
         assert_eq!(got, expected, "{name}");
@@ -799,8 +804,7 @@ fn the_diff_of_dated_and_converted_plans_is_the_difference_of_two_runs() {
             (common::parse_csv(&comp(&["run", "old.comp"])), common::parse_csv(&comp(&["run", "new.comp"])));
         let expected = expected_rows(&old, &new);
         assert!(!expected.is_empty(), "{name}: the edit changes payouts");
-        let got: BTreeMap<Key, (String, String)> =
-            diff_rows(&comp(&["diff", "old.comp", "new.comp"])).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect();
+        let got: BTreeMap<Key, (String, String)> = diff_amounts(&comp(&["diff", "old.comp", "new.comp"]));
         assert_eq!(got, expected, "{name}");
     }
 }
@@ -841,7 +845,7 @@ fn another_hierarchy_or_history_is_a_change() {
         let expected = expected_rows(&w.run("old.comp"), &w.run("new.comp"));
         assert!(!expected.is_empty(), "{new_table}: the runs differ");
         let csv = w.diff("old.comp", "new.comp", &["--format", "csv"]);
-        let got: BTreeMap<Key, (String, String)> = diff_rows(&csv).into_iter().map(|(k, v)| (k, (v.0, v.1))).collect();
+        let got = diff_amounts(&csv);
         assert_eq!(got, expected, "{new_table}");
     }
 }

@@ -174,7 +174,11 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
         })
         .collect();
     let index = IdIndex::new(&ids);
-    let attributes: Vec<Vec<Value>> = rows.into_iter().map(|(_, r)| r).collect();
+    // With a history, the rows in effect at the plan's start.
+    let attributes: Vec<Vec<Value>> = match &history {
+        Some(h) => (0..ids.len()).map(|p| h.in_period(p, 0).to_vec()).collect(),
+        None => rows.into_iter().map(|(_, r)| r).collect(),
+    };
     let lookups = plan
         .lookups
         .iter()
@@ -193,10 +197,6 @@ pub fn load_static(plan: &Plan, inputs: &Inputs) -> Result<StaticData, Vec<DataE
             Lookup { rows, by_participant }
         })
         .collect();
-    let attributes = match &history {
-        Some(h) => (0..ids.len()).map(|p| h.in_period(p, 0).to_vec()).collect(),
-        None => attributes,
-    };
     let splits = match &plan.splits {
         Some(schema) => {
             let find = |id: &str| index.get(id);

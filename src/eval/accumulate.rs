@@ -131,6 +131,68 @@ impl State {
             }
         })
     }
+
+    /// Adds `x` to a sum: the row step of a plain `sum(column)`, one integer
+    /// addition.
+    #[inline]
+    pub fn add_to_sum(&mut self, x: Decimal) -> Result<(), Fault> {
+        match self {
+            State::Sum(s) => s.add(x),
+            // INVARIANT: the row program takes this path only for `sum` accumulators.
+            other => unreachable!("`add_to_sum` on {other:?}"),
+        }
+    }
+
+    /// Adds one row of period `period` to the state of aggregate `acc`: its
+    /// filter, argument and (for distinct keys) per-key aggregates evaluated in `env`.
+    pub fn take_row<'r, E: Env<'r>>(&mut self, acc: &'r Accumulator, period: usize, env: &E) -> EvalResult<()> {
+        if let Some(f) = &acc.filter {
+            if !super::expr::eval_inline(f, env)?.bool() {
+                return Ok(());
+            }
+        }
+        let arg = match &acc.arg {
+            Some(a) => Some(super::expr::eval_inline(a, env)?),
+            None => None,
+        };
+        let fail = |fault| Box::new(Failure { fault, span: acc.span });
+        match self {
+            State::Distinct(keys) => {
+                let key = KeyRef::of(arg.expect("count distinct has an argument"));
+                let fresh = acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f)));
+                let group = keys.group_mut(key, fresh);
+                if let Some(h) = &acc.having {
+                    for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {
+                        let x = match a {
+                            Some(a) => Some(eval(a, env)?),
+                            None => None,
+                        };
+                        state.add(x).map_err(fail)?;
+                    }
+                }
+            }
+            State::ByPeriod(sums) => {
+                // INVARIANT: the checker gives a `SumByPeriod` its date column.
+                let at = acc.at.expect("a sum by period has its date");
+                let at_fail = |fault| Box::new(Failure { fault, span: at.span });
+                let date = match env.column(at.column) {
+                    Val::Date(d) => d,
+                    other => unreachable!("`at` of {other:?}"),
+                };
+                let o = match env.period_of(date) {
+                    Some(o) if o <= period => o,
+                    Some(_) => return Err(at_fail(Fault::AtDate { date, later: true })),
+                    None => return Err(at_fail(Fault::AtDate { date, later: false })),
+                };
+                if sums.len() <= o {
+                    sums.resize(o + 1, WideSum::default());
+                }
+                sums[o].add(arg.map_or(Decimal::ZERO, Val::num)).map_err(fail)?;
+            }
+            state => state.add(arg).map_err(fail)?,
+        }
+        Ok(())
+    }
 }
 
 /// The distinct keys of one participant and period, each with the states of
@@ -393,73 +455,6 @@ impl Accumulators {
     ) -> EvalResult<()> {
         self.cell_mut(participant, period)[id].take_row(acc, period, env)
     }
-}
-
-impl State {
-    /// Adds `x` to a sum: the row step of a plain `sum(column)`, one integer
-    /// addition.
-    #[inline]
-    pub fn add_to_sum(&mut self, x: Decimal) -> Result<(), Fault> {
-        match self {
-            State::Sum(s) => s.add(x),
-            // INVARIANT: the row program takes this path only for `sum` accumulators.
-            other => unreachable!("`add_to_sum` on {other:?}"),
-        }
-    }
-
-    /// Adds one row of period `period` to the state of aggregate `acc`: its
-    /// filter, argument and (for distinct keys) per-key aggregates evaluated in `env`.
-    pub fn take_row<'r, E: Env<'r>>(&mut self, acc: &'r Accumulator, period: usize, env: &E) -> EvalResult<()> {
-        if let Some(f) = &acc.filter {
-            if !super::expr::eval_inline(f, env)?.bool() {
-                return Ok(());
-            }
-        }
-        let arg = match &acc.arg {
-            Some(a) => Some(super::expr::eval_inline(a, env)?),
-            None => None,
-        };
-        let fail = |fault| Box::new(Failure { fault, span: acc.span });
-        match self {
-            State::Distinct(keys) => {
-                let key = KeyRef::of(arg.expect("count distinct has an argument"));
-                let fresh = acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f)));
-                let group = keys.group_mut(key, fresh);
-                if let Some(h) = &acc.having {
-                    for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {
-                        let x = match a {
-                            Some(a) => Some(eval(a, env)?),
-                            None => None,
-                        };
-                        state.add(x).map_err(fail)?;
-                    }
-                }
-            }
-            State::ByPeriod(sums) => {
-                // INVARIANT: the checker gives a `SumByPeriod` its date column.
-                let at = acc.at.expect("a sum by period has its date");
-                let at_fail = |fault| Box::new(Failure { fault, span: at.span });
-                let date = match env.column(at.column) {
-                    Val::Date(d) => d,
-                    other => unreachable!("`at` of {other:?}"),
-                };
-                let o = match env.period_of(date) {
-                    Some(o) if o <= period => o,
-                    Some(_) => return Err(at_fail(Fault::AtDate { date, later: true })),
-                    None => return Err(at_fail(Fault::AtDate { date, later: false })),
-                };
-                if sums.len() <= o {
-                    sums.resize(o + 1, WideSum::default());
-                }
-                sums[o].add(arg.map_or(Decimal::ZERO, Val::num)).map_err(fail)?;
-            }
-            state => state.add(arg).map_err(fail)?,
-        }
-        Ok(())
-    }
-}
-
-impl Accumulators {
     /// A [`AggFunc::SumByPeriod`] accumulator's sums for a participant and
     /// period, by original period (missing periods are zero).
     pub fn by_period(&self, participant: usize, period: usize, acc: AccId) -> Result<Vec<Decimal>, Fault> {

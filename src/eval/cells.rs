@@ -295,7 +295,7 @@ impl<'p> Evaluation<'p> {
                 for t in 0..periods {
                     for &c in &computed {
                         let section = plan.cells[c].section;
-                        let jobs: Vec<usize> = (0..n).filter(|&p| section.is_none_or(|s| ev.members[s][p])).collect();
+                        let jobs: Vec<usize> = (0..n).filter(|&p| ev.in_section(section, p)).collect();
                         let evaluate = |&p: &usize| {
                             eval(&plan.cells[c].expr, &CellEnv { ev: &ev, p, t }).map(|v| v.to_owned_value())
                         };
@@ -309,8 +309,16 @@ impl<'p> Evaluation<'p> {
                             jobs.iter().map(evaluate).collect()
                         };
                         for (&p, result) in jobs.iter().zip(results) {
-                            let value = ev.settle(c, p, t, result, &mut errors);
-                            ev.store[c][p * periods + t] = Some(value);
+                            let i = ev.index(p, t);
+                            let value = match result {
+                                Ok(v) => v,
+                                Err(f) => {
+                                    ev.failed[c][i] = true;
+                                    errors.extend(ev.reported(c, p, t, *f));
+                                    Value::ZERO
+                                }
+                            };
+                            ev.store[c][i] = Some(value);
                         }
                     }
                 }
@@ -326,7 +334,7 @@ impl<'p> Evaluation<'p> {
                 let ev_ref = &ev;
                 let participant = |(p, (values, failed)): (usize, (&mut [Option<Value>], &mut [bool]))| {
                     let mut errors = Vec::new();
-                    if section.is_none_or(|s| ev_ref.members[s][p]) {
+                    if ev_ref.in_section(section, p) {
                         for t in 0..periods {
                             let result =
                                 eval(&plan.cells[c].expr, &CellEnv { ev: ev_ref, p, t }).map(|v| v.to_owned_value());
@@ -362,16 +370,7 @@ impl<'p> Evaluation<'p> {
                 };
                 // In the order the errors are reported: by period, then participant.
                 failures.sort_by_key(|&(t, p, _)| (t, p));
-                for (t, p, f) in failures {
-                    if f.fault != Fault::Upstream {
-                        errors.push(EvalError::new(
-                            f,
-                            &plan.cells[c].name,
-                            &ev.statics.ids[p],
-                            &plan.calendar.periods[t].label,
-                        ));
-                    }
-                }
+                errors.extend(failures.into_iter().filter_map(|(t, p, f)| ev.reported(c, p, t, f)));
                 ev.store[c] = values;
                 ev.failed[c] = failed;
             }
@@ -389,33 +388,13 @@ impl<'p> Evaluation<'p> {
         p * self.plan.calendar.periods.len() + t
     }
 
-    /// The value to store for one evaluation: zero for a failure, which is
-    /// kept as an error unless it follows an earlier one.
-    fn settle(
-        &mut self,
-        c: CellId,
-        p: usize,
-        t: usize,
-        result: EvalResult<Value>,
-        errors: &mut Vec<EvalError>,
-    ) -> Value {
-        match result {
-            Ok(v) => v,
-            Err(f) => {
-                let i = self.index(p, t);
-                self.failed[c][i] = true;
-                if f.fault != Fault::Upstream {
-                    let plan = self.plan;
-                    errors.push(EvalError::new(
-                        *f,
-                        &plan.cells[c].name,
-                        &self.statics.ids[p],
-                        &plan.calendar.periods[t].label,
-                    ));
-                }
-                Value::ZERO
-            }
-        }
+    /// The error to report for a failure of definition `c` for participant
+    /// `p` in period `t`; none when it follows an earlier failure.
+    fn reported(&self, c: CellId, p: usize, t: usize, failure: Failure) -> Option<EvalError> {
+        (failure.fault != Fault::Upstream).then(|| {
+            let plan = self.plan;
+            EvalError::new(failure, &plan.cells[c].name, &self.statics.ids[p], &plan.calendar.periods[t].label)
+        })
     }
 
     pub fn in_section(&self, section: Option<SectionId>, p: usize) -> bool {

@@ -106,7 +106,7 @@ pub fn run_pair<'p>(
     // `None`: the plans read different participants or lookup tables, so the
     // new plan's rules must read its own; nothing is shared.
     let same = alike(old, &old_statics, new, &new_statics, old_inputs, new_inputs);
-    let sharing = same.as_ref().map(Same::aggregates);
+    let sharing = same.as_ref().map(|same| same.aggregates().to_vec());
     let shared = sharing.clone().unwrap_or_else(|| vec![None; new.accumulators.len()]);
     let all_shared =
         old.accumulators.len() == new.accumulators.len() && shared.iter().enumerate().all(|(j, from)| *from == Some(j));
@@ -128,7 +128,7 @@ pub fn run_pair<'p>(
     // The new plan takes the values of definitions alike in both plans from
     // the old plan's run (when it succeeded: else each reports its own errors).
     let reuse = match (&old_ev, same) {
-        (Ok(ev), Some(same)) => Some(Reuse { from: ev, definitions: same.definitions(&shared) }),
+        (Ok(ev), Some(same)) => Some(Reuse { from: ev, definitions: same.definitions() }),
         _ => None,
     };
     let new_ev = Evaluation::compute(new, new_statics, new_members, new_acc, threads, reuse).map_err(RunError::Eval);
@@ -492,7 +492,7 @@ fn alike<'a>(
     else {
         return None;
     };
-    Some(Same {
+    let mut same = Same {
         old,
         new,
         old_members,
@@ -501,7 +501,9 @@ fn alike<'a>(
         rows: RefCell::default(),
         accumulators: Vec::new(),
         definitions: RefCell::default(),
-    })
+    };
+    same.accumulators = same.shared_aggregates();
+    Some(same)
 }
 
 /// The new plan for its own row work: aggregates it shares with the old plan,
@@ -535,8 +537,7 @@ struct Same<'a> {
     participants: usize,
     /// Row values already compared, by (old id, new id).
     rows: RefCell<HashMap<(usize, usize), bool>>,
-    /// For each aggregate of the new plan, the old plan's it shares (set by
-    /// [`Same::definitions`]).
+    /// For each aggregate of the new plan, the old plan's it shares.
     accumulators: Vec<Option<AccId>>,
     /// For each definition of the new plan, the old plan's taken as alike so far.
     definitions: RefCell<Vec<Option<CellId>>>,
@@ -545,7 +546,11 @@ struct Same<'a> {
 impl<'a> Same<'a> {
     /// For each aggregate of the new plan, the old plan's that gathers the
     /// same rows the same way.
-    fn aggregates(&self) -> Vec<Option<AccId>> {
+    fn aggregates(&self) -> &[Option<AccId>] {
+        &self.accumulators
+    }
+
+    fn shared_aggregates(&self) -> Vec<Option<AccId>> {
         let cond = |acc: &'a Accumulator| acc.having.as_ref().map(|h| &h.cond);
         self.new
             .accumulators
@@ -564,16 +569,15 @@ impl<'a> Same<'a> {
     /// For each definition of the new plan, the old plan's whose values it
     /// has (`None`: it is computed anew): the same name, type and members,
     /// and a formula alike, reading definitions that are alike and the
-    /// aggregates `shared` says are the same. A what-if that changes one rate
+    /// aggregates shared with the old plan. A what-if that changes one rate
     /// computes again only what reads the rate.
     ///
     /// The greatest such matching: every same-named pair is assumed alike,
     /// then pairs whose formulas differ are dropped until none is. (`prev`
     /// makes definitions read themselves, so a pair cannot wait for what it
     /// reads to be decided first.)
-    fn definitions(mut self, shared: &[Option<AccId>]) -> Vec<Option<CellId>> {
+    fn definitions(mut self) -> Vec<Option<CellId>> {
         let (old, new) = (self.old, self.new);
-        self.accumulators = shared.to_vec();
         let by_name: HashMap<&str, CellId> = old.cells.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
         *self.definitions.get_mut() = new
             .cells
@@ -787,15 +791,12 @@ section reps where role == "rep" {
 
     /// For each aggregate of `b`, the one of `a` it shares.
     fn shared(a: &str, b: &str) -> Vec<Option<usize>> {
-        compared(a, b, |same| same.aggregates())
+        compared(a, b, |same| same.aggregates().to_vec())
     }
 
     /// For each definition of `b`, the one of `a` whose values it takes.
     fn reused(a: &str, b: &str) -> Vec<Option<usize>> {
-        compared(a, b, |same| {
-            let shared = same.aggregates();
-            same.definitions(&shared)
-        })
+        compared(a, b, |same| same.definitions())
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct RowProgram<'p> {
     statics: &'p StaticData,
     /// `members[section][participant]`.
     members: Vec<Vec<bool>>,
-    /// How each accumulator takes a row, in the plan's order.
+    /// How each accumulator takes a row, by accumulator.
     steps: Vec<Step>,
 }
 
@@ -24,27 +24,21 @@ pub struct RowProgram<'p> {
 /// state dispatch) for one addition.
 #[derive(Debug, Clone, Copy)]
 enum Step {
-    SumColumn { acc: usize, column: usize },
-    SumRowValue { acc: usize, value: usize },
-    General { acc: usize },
+    SumColumn(usize),
+    SumRowValue(usize),
+    General,
 }
 
 impl Step {
-    fn of(id: usize, acc: &crate::check::Accumulator) -> Step {
+    fn of(acc: &crate::check::Accumulator) -> Step {
         use crate::check::{AggFunc, ExprKind};
         if acc.func != AggFunc::Sum || acc.filter.is_some() || acc.having.is_some() {
-            return Step::General { acc: id };
+            return Step::General;
         }
         match acc.arg.as_ref().map(|a| &a.kind) {
-            Some(ExprKind::Column(column)) => Step::SumColumn { acc: id, column: *column },
-            Some(ExprKind::RowValue(value)) => Step::SumRowValue { acc: id, value: *value },
-            _ => Step::General { acc: id },
-        }
-    }
-
-    fn acc(self) -> usize {
-        match self {
-            Step::SumColumn { acc, .. } | Step::SumRowValue { acc, .. } | Step::General { acc } => acc,
+            Some(ExprKind::Column(column)) => Step::SumColumn(*column),
+            Some(ExprKind::RowValue(value)) => Step::SumRowValue(*value),
+            _ => Step::General,
         }
     }
 }
@@ -52,7 +46,7 @@ impl Step {
 impl<'p> RowProgram<'p> {
     pub fn new(plan: &'p Plan, statics: &'p StaticData) -> Result<Self, Vec<EvalError>> {
         let members = super::cells::section_members(plan, statics)?;
-        let steps = plan.accumulators.iter().enumerate().map(|(id, acc)| Step::of(id, acc)).collect();
+        let steps = plan.accumulators.iter().map(Step::of).collect();
         Ok(RowProgram { plan, statics, members, steps })
     }
 
@@ -118,16 +112,15 @@ impl<'p> RowProgram<'p> {
         }
         let env = RowEnv { plan: self.plan, statics: self.statics, p, t, columns, row_values: &row_values, share };
         let states = accs.cell_mut(p, t);
-        for &step in &self.steps {
-            let acc = &self.plan.accumulators[step.acc()];
+        for (id, (step, acc)) in self.steps.iter().zip(&self.plan.accumulators).enumerate() {
             if !self.applies(acc.section, p) {
                 continue;
             }
             let fail = |fault| stamp("an aggregate", Box::new(super::expr::Failure { fault, span: acc.span }));
-            match step {
-                Step::SumColumn { acc: id, column } => states[id].add_to_sum(columns[column].num()).map_err(fail)?,
-                Step::SumRowValue { acc: id, value } => states[id].add_to_sum(row_values[value].num()).map_err(fail)?,
-                Step::General { acc: id } => states[id].take_row(acc, t, &env).map_err(|f| stamp("an aggregate", f))?,
+            match *step {
+                Step::SumColumn(column) => states[id].add_to_sum(columns[column].num()).map_err(fail)?,
+                Step::SumRowValue(value) => states[id].add_to_sum(row_values[value].num()).map_err(fail)?,
+                Step::General => states[id].take_row(acc, t, &env).map_err(|f| stamp("an aggregate", f))?,
             }
         }
         *scratch = recycle(row_values);
@@ -187,10 +180,7 @@ impl<'a> Env<'a> for RowEnv<'a, '_> {
     }
     fn attribute(&self, col: usize) -> Val<'a> {
         // With effective-dated attributes, the row's date picks them.
-        match &self.statics.history {
-            Some(_) => self.statics.attributes_on(self.p, self.date())[col].as_val(),
-            None => self.statics.attributes[self.p][col].as_val(),
-        }
+        self.statics.attributes_on(self.p, self.date())[col].as_val()
     }
     fn lookup(&self, table: usize, col: usize) -> Result<Val<'a>, Fault> {
         super::cells::lookup(self.plan, self.statics, self.p, table, col)

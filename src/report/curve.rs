@@ -87,9 +87,10 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
         },
         (None, None) => unreachable!("one of them is set"),
     };
+    let edges_percent = tiers.is_some_and(|t| percent_edges(plan, t));
     let x_percent = match against {
         Some(a) => plan.cells[a].ty == Type::Ratio,
-        None => tiers.is_some_and(|t| percent_edges(plan, t)),
+        None => edges_percent,
     };
     let dir = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     // The synthetic tables' folder is the sweep's own: an error names a file in it by its name.
@@ -125,7 +126,7 @@ pub fn sweep(plan: &Plan, source: &str, opts: &Options) -> Result<Curve, String>
         ratios.push(p.ratio);
     }
     let unit = |v: Decimal| {
-        if tiers.is_some_and(|t| percent_edges(plan, t)) {
+        if edges_percent {
             percent(v)
         } else {
             format!("{} {}", crate::report::grouped(v.normalize(), v.normalize().scale()), plan.currency)
@@ -318,7 +319,7 @@ impl<'p> Point<'p> {
         let header: Vec<&str> = events.columns.iter().map(|c| c.name.as_str()).collect();
         // A column naming an amount's currency (`money in currency`) names the
         // plan's: no exchange rate is needed.
-        let is_currency = |i: usize| events.columns.iter().any(|c| c.currency == Some(i));
+        let is_currency = |i: usize| plan.converted_columns().any(|(_, k)| k == i);
         let row: Vec<String> = events
             .columns
             .iter()
@@ -406,8 +407,6 @@ fn band_edges(t: &TierTable, env: &PointEnv) -> Vec<Decimal> {
     edges
 }
 
-/// Whether the table's edges are percentages: of its `of` amount, or of a
-/// base that is itself a ratio (attainment).
 /// Whether the table's edges are percentages: of its `of` amount, or of a
 /// base that is itself a ratio (attainment).
 fn percent_edges(plan: &Plan, t: &TierTable) -> bool {
