@@ -90,7 +90,7 @@ fn run_sample(c: &mut Criterion) {
     let plan = plan();
     let inputs = Inputs::new(&plan, Some(Path::new(DATA)), &[]).expect("inputs");
     c.bench_function("run_sample", |b| {
-        b.iter(|| comp::eval::run(&plan, &inputs, comp::eval::Options { threads: 1 }).map(|_| ()).expect("runs"))
+        b.iter(|| comp::eval::run(&plan, &inputs, comp::eval::Options::threads(1)).map(|_| ()).expect("runs"))
     });
 }
 

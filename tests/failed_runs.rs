@@ -114,7 +114,7 @@ fn arithmetic_errors_name_the_rule_participant_and_period() {
     let plan = common::plan_file(&common::root().join(DATA_PLAN));
     let run = |case: &str, plan: &comp::check::Plan| {
         let inputs = Inputs::new(plan, Some(&common::root().join("tests/bad/data").join(case)), &[]).unwrap();
-        comp::eval::run(plan, &inputs, Options { threads: 2 })
+        comp::eval::run(plan, &inputs, Options::threads(2))
             .map(|ev| comp::report::csv(plan, &comp::report::statements(&ev)))
     };
     let first = |case: &str| match run(case, &plan) {

@@ -239,7 +239,7 @@ proptest! {
             std::fs::write(dir.path().join(format!("{name}.csv")), bytes).unwrap();
         }
         let inputs = Inputs::new(&plan, Some(dir.path()), &[]).unwrap();
-        match comp::eval::run(&plan, &inputs, Options { threads }) {
+        match comp::eval::run(&plan, &inputs, Options::threads(threads)) {
             Ok(ev) => drop(comp::report::table(&plan, &comp::report::statements(&ev))),
             Err(RunError::Data(errors)) => errors.into_iter().for_each(|e| drop(render(e, None, false))),
             Err(RunError::Eval(errors)) => errors.into_iter().for_each(|e| drop(render(e, None, false))),
@@ -472,7 +472,7 @@ proptest! {
             std::fs::write(dir.path().join(format!("{name}.csv")), csv).unwrap();
         }
         let inputs = Inputs::new(&plan, Some(dir.path()), &[]).unwrap();
-        let out = |threads| match comp::eval::run(&plan, &inputs, Options { threads }) {
+        let out = |threads| match comp::eval::run(&plan, &inputs, Options::threads(threads)) {
             Ok(ev) => Ok(comp::report::csv(&plan, &comp::report::statements(&ev))),
             Err(RunError::Eval(errors)) => Err(errors.into_iter().map(|e| render(e, None, false)).collect::<Vec<_>>()),
             Err(RunError::Data(errors)) => panic!("the data is valid: {errors:?}"),

@@ -12,7 +12,7 @@ use std::path::Path;
 
 fn run_csv(plan: &comp::check::Plan, dir: &Path, threads: usize) -> String {
     let inputs = Inputs::new(plan, Some(dir), &[]).expect("inputs");
-    let ev = comp::eval::run(plan, &inputs, Options { threads }).unwrap_or_else(|e| panic!("{e:?}"));
+    let ev = comp::eval::run(plan, &inputs, Options::threads(threads)).unwrap_or_else(|e| panic!("{e:?}"));
     comp::report::csv(plan, &comp::report::statements(&ev))
 }
 

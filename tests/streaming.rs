@@ -102,7 +102,8 @@ fn run(layout: Layout, threads: usize) -> String {
     }
     write_sales(dir.path(), layout);
     let inputs = Inputs::new(plan(), Some(dir.path()), &[]).unwrap();
-    let ev = comp::eval::run(plan(), &inputs, Options { threads }).unwrap_or_else(|e| panic!("{layout:?}: {e:?}"));
+    let ev =
+        comp::eval::run(plan(), &inputs, Options::threads(threads)).unwrap_or_else(|e| panic!("{layout:?}: {e:?}"));
     comp::report::csv(plan(), &comp::report::statements(&ev))
 }
 

@@ -10,6 +10,7 @@
 
 pub mod accumulate;
 mod cells;
+mod compiled;
 mod errors;
 mod expr;
 pub mod pair;
@@ -40,15 +41,23 @@ pub enum RunError {
 pub struct Options {
     /// Worker threads for the events table. The result does not depend on it.
     pub threads: usize,
+    /// Row formulas by the interpreter only, none compiled. The result does
+    /// not depend on it either: tests compare the two.
+    pub interpret_rows: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { threads: std::thread::available_parallelism().map_or(1, |n| n.get()) }
+        Options::threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 }
 
 impl Options {
+    /// `threads` workers, row formulas compiled.
+    pub fn threads(threads: usize) -> Self {
+        Options { threads, interpret_rows: false }
+    }
+
     /// Sizes the process's rayon pool (definitions and reports run on it) to
     /// `threads`, once: a pool built per evaluation costs more than a small
     /// plan's whole evaluation. Later calls leave the first size.
@@ -165,7 +174,10 @@ pub fn run_with<'p>(
     inputs: &Inputs,
     options: Options,
 ) -> Result<Evaluation<'p>, RunError> {
-    let program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
+    let mut program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
+    if options.interpret_rows {
+        program = program.interpreted();
+    }
     let workers: Vec<Worker<'_>> = (0..options.threads.max(1)).map(|_| Worker::new(&program)).collect();
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;

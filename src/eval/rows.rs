@@ -2,6 +2,7 @@
 //! accumulators for the row's period.
 
 use super::accumulate::Accumulators;
+use super::compiled::{self, Compiled};
 use super::errors::EvalError;
 use super::expr::{eval, Env, Fault};
 use crate::check::{PeriodPart, Plan, SectionId};
@@ -17,6 +18,9 @@ pub struct RowProgram<'p> {
     members: Vec<Vec<bool>>,
     /// How each accumulator takes a row, by accumulator.
     steps: Vec<Step>,
+    /// Each row value's formula compiled, by row value; `None` where the
+    /// interpreter computes it.
+    compiled: Vec<Option<Compiled<'p>>>,
 }
 
 /// How one accumulator takes a row. Most are a plain `sum` of a column or a
@@ -47,7 +51,20 @@ impl<'p> RowProgram<'p> {
     pub fn new(plan: &'p Plan, statics: &'p StaticData) -> Result<Self, Vec<EvalError>> {
         let members = super::cells::section_members(plan, statics)?;
         let steps = plan.accumulators.iter().map(Step::of).collect();
-        Ok(RowProgram { plan, statics, members, steps })
+        let compiled = plan.row_values.iter().map(|rv| compiled::compile(plan, &rv.expr)).collect();
+        Ok(RowProgram { plan, statics, members, steps, compiled })
+    }
+
+    /// How many row values are computed by compiled formulas.
+    pub fn compiled_count(&self) -> usize {
+        self.compiled.iter().flatten().count()
+    }
+
+    /// This program with every row formula left to the interpreter: the other
+    /// of the two paths that must agree (see [`compiled`]).
+    pub fn interpreted(mut self) -> Self {
+        self.compiled.iter_mut().for_each(|c| *c = None);
+        self
     }
 
     pub fn plan(&self) -> &'p Plan {
@@ -100,11 +117,15 @@ impl<'p> RowProgram<'p> {
             Box::new(EvalError::new(*f, name, &self.statics.ids[p], &self.plan.calendar.periods[t].label))
         };
         let mut row_values: Vec<Val<'_>> = recycle(std::mem::take(scratch));
-        for rv in &self.plan.row_values {
+        for (rv, compiled) in self.plan.row_values.iter().zip(&self.compiled) {
             let v = if self.applies(rv.section, p) {
                 let env =
                     RowEnv { plan: self.plan, statics: self.statics, p, t, columns, row_values: &row_values, share };
-                eval(&rv.expr, &env).map_err(|f| stamp(&rv.name, f))?
+                match compiled {
+                    Some(c) => c.eval(&env),
+                    None => eval(&rv.expr, &env),
+                }
+                .map_err(|f| stamp(&rv.name, f))?
             } else {
                 Val::Num(Decimal::ZERO)
             };

@@ -336,7 +336,7 @@ impl<'p> Point<'p> {
             .collect();
         std::fs::write(dir.join(format!("{}.csv", events.name)), format!("{}\n{}\n", header.join(","), row.join(",")))
             .map_err(|e| format!("cannot write: {e}"))?;
-        let ev = eval::run(plan, inputs, eval::Options { threads: 1 }).map_err(|e| match e {
+        let ev = eval::run(plan, inputs, eval::Options::threads(1)).map_err(|e| match e {
             eval::RunError::Data(errors) => errors.first().map_or(String::new(), |e| e.to_string()),
             eval::RunError::Eval(errors) => errors.first().map_or(String::new(), |e| e.to_string()),
         })?;

@@ -104,7 +104,7 @@ fn run_case(source: &Source, ast: &ast::PlanFile, defaults: &Setup, case: &Case)
         inline.push((name.clone(), path));
     }
     let inputs = Inputs::new(&plan, setup.data.as_deref(), &inline).map_err(|e| render_all(vec![*e], None))?;
-    let ev = match crate::eval::run(&plan, &inputs, crate::eval::Options { threads: 1 }) {
+    let ev = match crate::eval::run(&plan, &inputs, crate::eval::Options::threads(1)) {
         Ok(ev) => ev,
         Err(crate::eval::RunError::Data(errors)) => return Err(render_all(errors, None)),
         Err(crate::eval::RunError::Eval(errors)) => return Err(render_all(errors, Some(source))),
