@@ -241,6 +241,14 @@ fn pack(b: &[u8]) -> u128 {
 }
 
 impl Key {
+    /// The key as a probe of a map keyed by keys.
+    pub fn probe(&self) -> KeyRef<'_> {
+        match self {
+            Key::Short(k) => KeyRef::Short(*k),
+            Key::Other(v) => KeyRef::Other(v.as_val()),
+        }
+    }
+
     /// The value the key was made from.
     pub fn value(&self) -> Value {
         match self {

@@ -21,7 +21,7 @@ pub enum State {
     /// Boxed: the sum and count of an average would make every state larger.
     Avg(Box<(WideSum, u64)>),
     /// Distinct keys, each with the state of its `having` aggregates.
-    Distinct(Box<DistinctKeys>),
+    Distinct(DistinctKeys),
     /// One sum per original period (`rate_paid at original_date`), grown to
     /// the latest original period seen.
     ByPeriod(Vec<WideSum>),
@@ -35,7 +35,7 @@ impl State {
             AggFunc::Min => State::Min(None),
             AggFunc::Max => State::Max(None),
             AggFunc::Avg => State::Avg(Box::default()),
-            AggFunc::CountDistinct => State::Distinct(Box::default()),
+            AggFunc::CountDistinct => State::Distinct(DistinctKeys::default()),
             AggFunc::SumByPeriod => State::ByPeriod(Vec::new()),
         }
     }
@@ -159,10 +159,11 @@ impl State {
         match self {
             State::Distinct(keys) => {
                 let key = KeyRef::of(arg.expect("count distinct has an argument"));
+                let width = acc.having.as_ref().map_or(0, |h| h.aggs.len());
                 let fresh = acc.having.iter().flat_map(|h| h.aggs.iter().map(|(f, _)| State::new(*f)));
-                let group = keys.group_mut(key, fresh);
+                let group = keys.group_mut(key, width, fresh);
                 if let Some(h) = &acc.having {
-                    for (state, (_, a)) in group.iter_mut().zip(&h.aggs) {
+                    for (state, (_, a)) in group.zip(&h.aggs) {
                         let x = match a {
                             Some(a) => Some(eval(a, env)?),
                             None => None,
@@ -196,96 +197,184 @@ impl State {
 }
 
 /// The distinct keys of one participant and period, each with the states of
-/// its `having` aggregates: the keys in one vector and their states in
-/// another, in the order the keys came. A participant has a few keys a period
-/// (customers, say), so a key is found by a scan of packed keys (see [`Key`]),
-/// cheaper than a hash probe; a map is added past 16 keys.
+/// its `having` aggregates, all in one vector: each key's slot followed by its
+/// states, in the order the keys came. A row of the aggregate thus touches one
+/// block of memory besides its participant's states (a vector of keys and
+/// another of states, behind a box, were three cold reads a row). A
+/// participant has a few keys a period (customers, say), so a key is found by
+/// a scan, cheaper than a hash probe; past [`Self::SCAN`] keys, a map of
+/// each key's slot comes first in the vector.
 #[derive(Debug, Clone, Default)]
 pub struct DistinctKeys {
-    keys: Vec<Key>,
-    /// `width` states for each key, in key order.
-    groups: Vec<State>,
-    /// INVARIANT: every key has as many states: its `having` aggregates.
-    width: usize,
-    /// Each key's place in `keys`, once there are more than [`Self::SCAN`].
-    places: Option<HashMap<Key, usize>>,
+    /// INVARIANT: a `Places` slot, if any, is the first; every key slot is
+    /// followed by as many `State` slots as every other (its `having`
+    /// aggregates), and every `State` slot belongs to the key before it.
+    slots: Vec<Slot>,
+}
+
+/// One slot of [`DistinctKeys`]: no larger than a [`State`] (a test says so).
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    /// A text key of up to 15 bytes, packed as [`Key::Short`] (in two words,
+    /// aligned as a state is).
+    Short([u64; 2]),
+    /// Any other key.
+    Other(Value),
+    /// A `having` aggregate's state, of the key before it.
+    State(State),
+    /// Each key's slot, once there are more than [`DistinctKeys::SCAN`] keys.
+    Places(Box<HashMap<Key, usize>>),
+}
+
+impl Slot {
+    fn of(key: &Key) -> Slot {
+        match key {
+            Key::Short(k) => Slot::Short(split(*k)),
+            Key::Other(v) => Slot::Other(v.clone()),
+        }
+    }
+
+    /// The key this slot holds, if it is a key.
+    fn key(&self) -> Option<Key> {
+        match self {
+            Slot::Short(k) => Some(Key::Short(u128::from(k[0]) | u128::from(k[1]) << 64)),
+            Slot::Other(v) => Some(Key::Other(v.clone())),
+            Slot::State(_) | Slot::Places(_) => None,
+        }
+    }
+
+    #[inline]
+    fn holds(&self, key: &KeyRef<'_>) -> bool {
+        match (self, key) {
+            (Slot::Short(a), KeyRef::Short(b)) => *a == split(*b),
+            (Slot::Other(a), KeyRef::Other(b)) => a.as_val() == *b,
+            _ => false,
+        }
+    }
+
+    fn state(&self) -> &State {
+        match self {
+            Slot::State(s) => s,
+            // INVARIANT: the slots after a key are its states.
+            other => unreachable!("a state slot holds {other:?}"),
+        }
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        match self {
+            Slot::State(s) => s,
+            // INVARIANT: the slots after a key are its states.
+            other => unreachable!("a state slot holds {other:?}"),
+        }
+    }
+}
+
+/// A packed key's two words.
+#[inline]
+fn split(k: u128) -> [u64; 2] {
+    // Truncations intended: the two halves.
+    [k as u64, (k >> 64) as u64]
 }
 
 impl DistinctKeys {
     /// Keys found by a scan, at most.
     const SCAN: usize = 16;
 
+    /// The number of distinct keys.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.slots.iter().filter(|s| matches!(s, Slot::Short(_) | Slot::Other(_))).count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.len() == 0
     }
 
+    /// The slot of `key`.
     #[inline]
-    fn find<Q: hashbrown::Equivalent<Key> + std::hash::Hash>(&self, key: &Q) -> Option<usize> {
-        match &self.places {
-            Some(places) => places.get(key).copied(),
-            None => self.keys.iter().position(|k| key.equivalent(k)),
+    fn find(&self, key: &KeyRef<'_>) -> Option<usize> {
+        match self.slots.first() {
+            Some(Slot::Places(places)) => places.get(key).copied(),
+            _ => self.slots.iter().position(|s| s.holds(key)),
         }
     }
 
-    /// The states of `key`, made from `fresh` if the key is new.
+    /// The `width` states of `key`, made from `fresh` if the key is new.
     #[inline]
-    fn group_mut(&mut self, key: KeyRef<'_>, fresh: impl Iterator<Item = State>) -> &mut [State] {
-        let n = match self.find(&key) {
-            Some(n) => n,
-            None => self.add(key.to_key(), fresh),
+    fn group_mut(
+        &mut self,
+        key: KeyRef<'_>,
+        width: usize,
+        fresh: impl Iterator<Item = State>,
+    ) -> impl Iterator<Item = &mut State> {
+        let at = match self.find(&key) {
+            Some(at) => at,
+            None => self.add(key.to_key(), width, fresh),
         };
-        &mut self.groups[n * self.width..(n + 1) * self.width]
+        self.slots[at + 1..at + 1 + width].iter_mut().map(Slot::state_mut)
     }
 
-    fn add(&mut self, key: Key, states: impl IntoIterator<Item = State>) -> usize {
-        let n = self.keys.len();
-        match &mut self.places {
-            Some(places) => {
-                places.insert(key.clone(), n);
+    /// Adds `key` with its `width` states; its slot.
+    fn add(&mut self, key: Key, width: usize, states: impl IntoIterator<Item = State>) -> usize {
+        let at = self.slots.len();
+        match self.slots.first_mut() {
+            Some(Slot::Places(places)) => {
+                places.insert(key.clone(), at);
             }
-            None if n == Self::SCAN => {
-                let mut places: HashMap<Key, usize> = self.keys.iter().cloned().zip(0..).collect();
-                places.insert(key.clone(), n);
-                self.places = Some(places);
+            _ if at == Self::SCAN * (width + 1) => {
+                // The 17th key: a map of every key's slot, in front.
+                self.slots.insert(0, Slot::Places(Box::default()));
+                let mut places: HashMap<Key, usize> =
+                    self.slots.iter().enumerate().filter_map(|(n, s)| Some((s.key()?, n))).collect();
+                places.insert(key.clone(), at + 1);
+                self.slots[0] = Slot::Places(Box::new(places));
+                return self.push(&key, states);
             }
-            None => {}
+            _ => {}
         }
-        self.keys.push(key);
-        let before = self.groups.len();
-        self.groups.extend(states);
-        self.width = self.groups.len() - before;
-        n
+        self.push(&key, states)
     }
 
-    fn group(&self, n: usize) -> &[State] {
-        &self.groups[n * self.width..(n + 1) * self.width]
-    }
-
-    /// Each key's states, in no particular order.
-    pub fn groups(&self) -> impl Iterator<Item = &[State]> {
-        (0..self.len()).map(|n| self.group(n))
+    fn push(&mut self, key: &Key, states: impl IntoIterator<Item = State>) -> usize {
+        let at = self.slots.len();
+        self.slots.push(Slot::of(key));
+        self.slots.extend(states.into_iter().map(Slot::State));
+        at
     }
 
     /// Each key with its states, in no particular order.
-    pub fn entries(&self) -> impl Iterator<Item = (Value, &[State])> {
-        self.keys.iter().enumerate().map(|(n, k)| (k.value(), self.group(n)))
+    fn keyed(&self) -> impl Iterator<Item = (Key, Vec<&State>)> {
+        let mut groups: Vec<(Key, Vec<&State>)> = Vec::new();
+        for slot in &self.slots {
+            match slot {
+                Slot::State(s) => groups.last_mut().expect("a state follows its key").1.push(s),
+                Slot::Places(_) => {}
+                key => groups.push((key.key().expect("a key"), Vec::new())),
+            }
+        }
+        groups.into_iter()
+    }
+
+    /// Each key's states, in no particular order.
+    pub fn groups(&self) -> impl Iterator<Item = Vec<&State>> {
+        self.keyed().map(|(_, states)| states)
+    }
+
+    /// Each key with its states, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (Value, Vec<&State>)> {
+        self.keyed().map(|(k, states)| (k.value(), states))
     }
 
     fn merge(&mut self, other: &DistinctKeys) -> Result<(), Fault> {
-        for (n, key) in other.keys.iter().enumerate() {
-            let theirs = other.group(n);
-            match self.find(key) {
-                Some(m) => {
-                    for (a, b) in self.groups[m * self.width..(m + 1) * self.width].iter_mut().zip(theirs) {
-                        a.merge(b)?;
+        for (key, theirs) in other.keyed() {
+            match self.find(&key.probe()) {
+                Some(at) => {
+                    for (a, b) in self.slots[at + 1..at + 1 + theirs.len()].iter_mut().zip(theirs) {
+                        a.state_mut().merge(b)?;
                     }
                 }
                 None => {
-                    self.add(key.clone(), theirs.iter().cloned());
+                    let width = theirs.len();
+                    self.add(key, width, theirs.into_iter().cloned());
                 }
             }
         }
@@ -298,7 +387,11 @@ impl DistinctKeys {
 impl PartialEq for DistinctKeys {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
-            && self.keys.iter().enumerate().all(|(n, k)| other.find(k).is_some_and(|m| self.group(n) == other.group(m)))
+            && self.keyed().all(|(k, mine)| {
+                other.find(&k.probe()).is_some_and(|at| {
+                    mine.iter().enumerate().all(|(i, s)| other.slots.get(at + 1 + i).is_some_and(|o| o.state() == *s))
+                })
+            })
     }
 }
 
@@ -549,6 +642,17 @@ mod distinct_tests {
         s
     }
 
+    #[test]
+    fn a_slot_is_no_larger_than_a_state() {
+        assert_eq!(std::mem::size_of::<Slot>(), std::mem::size_of::<State>());
+    }
+
+    /// The states of key `id`, found by the same probe a row uses.
+    fn states<'k>(keys: &'k DistinctKeys, id: &str) -> Option<Vec<&'k State>> {
+        let at = keys.find(&KeyRef::of(Val::Text(id)))?;
+        Some(keys.slots[at + 1..].iter().take_while(|s| matches!(s, Slot::State(_))).map(Slot::state).collect())
+    }
+
     /// Past the keys found by a scan, the same keys are found through the map.
     #[test]
     fn keys_are_found_by_scan_and_then_by_map() {
@@ -556,22 +660,26 @@ mod distinct_tests {
         let (mut a, mut b) = (DistinctKeys::default(), DistinctKeys::default());
         for (i, id) in ids.iter().enumerate() {
             let fresh = || std::iter::once(State::new(AggFunc::Sum));
-            let group = a.group_mut(KeyRef::of(Val::Text(id)), fresh());
-            group[0].add(Some(Val::Num(Decimal::from(i)))).unwrap();
+            for state in a.group_mut(KeyRef::of(Val::Text(id)), 1, fresh()) {
+                state.add(Some(Val::Num(Decimal::from(i)))).unwrap();
+            }
+            if i == DistinctKeys::SCAN {
+                assert!(matches!(a.slots[0], Slot::Places(_)), "a map from the 17th key on");
+            }
             // `b` sees the keys the other way round, twice each.
             for _ in 0..2 {
                 let id = &ids[ids.len() - 1 - i];
-                b.group_mut(KeyRef::of(Val::Text(id)), fresh())[0].add(Some(Val::Num(Decimal::ONE))).unwrap();
+                for state in b.group_mut(KeyRef::of(Val::Text(id)), 1, fresh()) {
+                    state.add(Some(Val::Num(Decimal::ONE))).unwrap();
+                }
             }
         }
         assert_eq!(a.len(), 40);
-        assert!(a.places.is_some());
-        assert_eq!(a.find(&KeyRef::of(Val::Text("C00007"))), Some(7));
-        assert_eq!(a.find(&KeyRef::of(Val::Text("C00040"))), None);
+        assert_eq!(states(&a, "C00007"), Some(vec![&sum(7)]));
+        assert_eq!(states(&a, "C00040"), None);
         a.merge(&b).unwrap();
         assert_eq!(a.len(), 40);
-        let n = a.find(&KeyRef::of(Val::Text("C00030"))).unwrap();
-        assert_eq!(a.group(n), [sum(32)]);
+        assert_eq!(states(&a, "C00030"), Some(vec![&sum(32)]));
         // Equal whatever the order the keys came in.
         let mut c = b.clone();
         c.merge(&DistinctKeys::default()).unwrap();
@@ -580,5 +688,22 @@ mod distinct_tests {
         d.merge(&b).unwrap();
         assert_eq!(d, b);
         assert_ne!(a, b);
+        assert_eq!(a.groups().count(), 40);
+    }
+
+    /// Keys other than short texts, and keys without `having` states.
+    #[test]
+    fn other_keys_and_no_states() {
+        let mut keys = DistinctKeys::default();
+        for x in [5, 7, 5, 9, 7] {
+            assert_eq!(keys.group_mut(KeyRef::of(Val::Num(Decimal::from(x))), 0, std::iter::empty()).count(), 0);
+        }
+        let long = "a text longer than fifteen bytes";
+        keys.group_mut(KeyRef::of(Val::Text(long)), 0, std::iter::empty()).for_each(drop);
+        assert_eq!(keys.len(), 4);
+        let mut values: Vec<Value> = keys.entries().map(|(v, _)| v).collect();
+        values.sort();
+        assert_eq!(values[0], Value::Num(Decimal::from(5)));
+        assert_eq!(values[3], Value::Text(long.into()));
     }
 }

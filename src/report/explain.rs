@@ -1320,7 +1320,7 @@ impl<'p> Walk<'_, '_, 'p> {
                 let _ = merged.merge(x.ev.accumulators.state(x.p, t, id));
             }
             if let State::Distinct(map) = &merged {
-                let mut entries: Vec<(Value, &[State])> = map.entries().collect();
+                let mut entries: Vec<(Value, Vec<&State>)> = map.entries().collect();
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
                 keys_total = Some(entries.len());
                 let params = ParamsAt { plan, period: self.t };

@@ -64,11 +64,17 @@ pub fn statements<'a>(ev: &'a Evaluation<'_>) -> Vec<Statement<'a>> {
 pub fn csv(plan: &Plan, statements: &[Statement]) -> String {
     use rayon::prelude::*;
     let scale = amount_scale(plan);
-    let lines_per = statements.first().map_or(1, |s| s.lines.len());
     let chunks: Vec<String> = statements
         .par_chunks(1024)
         .map(|chunk| {
-            let mut out = String::with_capacity(64 * chunk.len() * lines_per);
+            // Room for every line at once: a string grown by doubling copies
+            // itself into fresh memory, whose pages cost more than the copy.
+            // (An amount of up to 20 characters, as nearly all are.)
+            let room = chunk
+                .iter()
+                .flat_map(|s| s.lines.iter().map(|(line, _)| s.participant.len() + s.period.len() + line.len() + 24))
+                .sum();
+            let mut out = String::with_capacity(room);
             for s in chunk {
                 for (line, v) in &s.lines {
                     csv_field(&mut out, s.participant);
