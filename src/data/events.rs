@@ -17,6 +17,7 @@ use super::{
 };
 use crate::check::Plan;
 use crate::value::{recycle, Val};
+use rust_decimal::Decimal;
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc;
@@ -289,9 +290,13 @@ impl Context<'_> {
             row[ci] = Val::Text(text);
         }
         for &(ci, field) in &self.readers.numbers {
-            match cell::decimal(fields.field(field)) {
-                Some(x) => row[ci] = Val::Num(x),
-                None => bad = true,
+            let text = fields.field(field);
+            match cell::short_decimal(text) {
+                Some((mantissa, scale)) => row[ci] = Val::Num(Decimal::new(mantissa, scale)),
+                None => match cell::decimal(text) {
+                    Some(x) => row[ci] = Val::Num(x),
+                    None => bad = true,
+                },
             }
         }
         for &(ci, field) in &self.readers.others {
