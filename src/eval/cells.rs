@@ -10,7 +10,7 @@ use crate::value::{Val, Value};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The result of evaluating a plan: every definition for every participant and
 /// period it applies to.
@@ -19,7 +19,9 @@ pub struct Evaluation<'p> {
     pub statics: StaticData,
     /// `members[section][participant]`.
     pub members: Vec<Vec<bool>>,
-    pub accumulators: Accumulators,
+    /// Shared: `comp diff` gives both plans' evaluations the same rows'
+    /// aggregates when the plans aggregate rows alike.
+    pub accumulators: Arc<Accumulators>,
     /// Each definition's values: `store[cell][participant × periods + period]`.
     store: Vec<Vec<Option<Value>>>,
     /// Values whose evaluation failed (their slot holds zero), as `store`.
@@ -229,7 +231,7 @@ impl<'p> Evaluation<'p> {
         plan: &'p Plan,
         statics: StaticData,
         members: Vec<Vec<bool>>,
-        accumulators: Accumulators,
+        accumulators: Arc<Accumulators>,
         threads: usize,
         reuse: Option<Reuse<'_, 'p>>,
     ) -> Result<Self, Vec<EvalError>> {

@@ -182,7 +182,7 @@ pub fn run_with<'p>(
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
     let members = program.into_members();
-    Evaluation::compute(plan, statics, members, accumulators, options.threads, None).map_err(RunError::Eval)
+    Evaluation::compute(plan, statics, members, accumulators.into(), options.threads, None).map_err(RunError::Eval)
 }
 
 /// Merges the workers' accumulators; the row errors in line order (the first

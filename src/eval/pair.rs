@@ -34,6 +34,7 @@ use crate::syntax::Span;
 use crate::value::{Val, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Which plan of the two an error belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,16 +112,17 @@ pub fn run_pair<'p>(
     let all_shared =
         old.accumulators.len() == new.accumulators.len() && shared.iter().enumerate().all(|(j, from)| *from == Some(j));
     let (old_acc, new_acc) = if all_shared {
-        let acc = pass.shared(&old_program)?;
-        (acc.clone(), acc)
+        let acc = Arc::new(pass.shared(&old_program)?);
+        (Arc::clone(&acc), acc)
     } else {
         let fused = sharing.as_ref().and_then(|s| fuse(old, new, s));
-        match fused.map(|f| pass.fused(&f)).transpose()?.flatten() {
+        let (old_acc, new_acc) = match fused.map(|f| pass.fused(&f)).transpose()?.flatten() {
             Some(accs) => accs,
             // Separate workers: the plans' static tables differ, or a row
             // failed and each error must be reported against its own plan.
             None => pass.pair(&old_program, &shared)?,
-        }
+        };
+        (Arc::new(old_acc), Arc::new(new_acc))
     };
     let (old_members, new_members) = (old_program.into_members(), new_program.into_members());
     let threads = options.threads.max(1);

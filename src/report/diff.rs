@@ -24,9 +24,10 @@ use super::format::{amount, grouped};
 use super::{amount_scale, Statement, TOTAL};
 use crate::check::Plan;
 use crate::syntax::ast::DefKind;
+use hashbrown::HashMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -210,9 +211,20 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
     let (old_cells, new_cells) = (index(old.statements), index(new.statements));
     let old_ids: BTreeSet<&str> = old.statements.iter().map(|s| s.participant).collect();
     let new_ids: BTreeSet<&str> = new.statements.iter().map(|s| s.participant).collect();
-    let amount_in = |cells: &Cells<'_>, p: &str, t: &str, line: &str| -> Option<Decimal> {
-        cells.get(&(p, t)).and_then(|s| s.lines.iter().find(|(l, _)| *l == line).map(|(_, v)| *v))
+    let total_name = TOTAL.to_string();
+    let all_lines = || line_order.iter().chain([&total_name]);
+    // Each line's place in `line_order` (the total last), and its kinds.
+    let places: HashMap<&str, usize> = all_lines().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+    let line_kinds: Vec<Kinds> = all_lines().map(|l| kinds(l)).collect();
+    // A statement's amounts by line place.
+    let amounts_of = |statement: Option<&&Statement<'_>>, out: &mut Vec<Option<Decimal>>| {
+        out.clear();
+        out.resize(line_kinds.len(), None);
+        for (line, v) in statement.map_or(&[][..], |s| &s.lines[..]) {
+            out[places[line]] = Some(*v);
+        }
     };
+    let (mut old_amounts, mut new_amounts) = (Vec::new(), Vec::new());
 
     let mut periods: Vec<(String, Pair)> = period_order.iter().map(|t| (t.clone(), Pair::default())).collect();
     let mut lines: Vec<LineSummary> =
@@ -222,15 +234,16 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
     let mut movers = Vec::new();
     let (mut only_old, mut only_new) = (Vec::new(), Vec::new());
     let zero_if = |present: bool| present.then_some(Decimal::ZERO);
-    let total_name = TOTAL.to_string();
     for &p in old_ids.union(&new_ids) {
         let (in_old, in_new) = (old_ids.contains(p), new_ids.contains(p));
         let mut year = Pair { old: zero_if(in_old), new: zero_if(in_new) };
         let mut line_moves: Vec<Decimal> = vec![Decimal::ZERO; line_order.len()];
         for (ti, t) in period_order.iter().enumerate() {
-            for (li, line) in line_order.iter().chain([&total_name]).enumerate() {
-                let cell = Pair { old: amount_in(&old_cells, p, t, line), new: amount_in(&new_cells, p, t, line) };
-                let k = kinds(line);
+            amounts_of(old_cells.get(&(p, t.as_str())), &mut old_amounts);
+            amounts_of(new_cells.get(&(p, t.as_str())), &mut new_amounts);
+            for (li, line) in all_lines().enumerate() {
+                let cell = Pair { old: old_amounts[li], new: new_amounts[li] };
+                let k = line_kinds[li];
                 if line == TOTAL {
                     periods[ti].1.add(cell);
                     year.add(cell);
