@@ -341,40 +341,38 @@ impl DistinctKeys {
         at
     }
 
-    /// Each key with its states, in no particular order.
-    fn keyed(&self) -> impl Iterator<Item = (Key, Vec<&State>)> {
-        let mut groups: Vec<(Key, Vec<&State>)> = Vec::new();
-        for slot in &self.slots {
-            match slot {
-                Slot::State(s) => groups.last_mut().expect("a state follows its key").1.push(s),
-                Slot::Places(_) => {}
-                key => groups.push((key.key().expect("a key"), Vec::new())),
-            }
-        }
-        groups.into_iter()
+    /// Each key's slot and its states, in no particular order.
+    fn keyed(&self) -> impl Iterator<Item = (&Slot, impl Iterator<Item = &State> + Clone)> {
+        let is_key = |s: &Slot| matches!(s, Slot::Short(_) | Slot::Other(_));
+        self.slots.iter().enumerate().filter(move |(_, s)| is_key(s)).map(move |(at, key)| {
+            // INVARIANT: a key's states are the slots after it, up to the next key.
+            let states = self.slots[at + 1..].iter().take_while(move |s| !is_key(s)).map(Slot::state);
+            (key, states)
+        })
     }
 
     /// Each key's states, in no particular order.
-    pub fn groups(&self) -> impl Iterator<Item = Vec<&State>> {
+    pub fn groups(&self) -> impl Iterator<Item = impl Iterator<Item = &State>> {
         self.keyed().map(|(_, states)| states)
     }
 
     /// Each key with its states, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = (Value, Vec<&State>)> {
-        self.keyed().map(|(k, states)| (k.value(), states))
+        self.keyed().map(|(k, states)| (k.key().expect("a key").value(), states.collect()))
     }
 
     fn merge(&mut self, other: &DistinctKeys) -> Result<(), Fault> {
-        for (key, theirs) in other.keyed() {
+        for (slot, theirs) in other.keyed() {
+            let key = slot.key().expect("a key");
             match self.find(&key.probe()) {
                 Some(at) => {
-                    for (a, b) in self.slots[at + 1..at + 1 + theirs.len()].iter_mut().zip(theirs) {
+                    for (a, b) in self.slots[at + 1..].iter_mut().zip(theirs) {
                         a.state_mut().merge(b)?;
                     }
                 }
                 None => {
-                    let width = theirs.len();
-                    self.add(key, width, theirs.into_iter().cloned());
+                    let width = theirs.clone().count();
+                    self.add(key, width, theirs.cloned());
                 }
             }
         }
@@ -388,8 +386,9 @@ impl PartialEq for DistinctKeys {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
             && self.keyed().all(|(k, mine)| {
-                other.find(&k.probe()).is_some_and(|at| {
-                    mine.iter().enumerate().all(|(i, s)| other.slots.get(at + 1 + i).is_some_and(|o| o.state() == *s))
+                let key = k.key().expect("a key");
+                other.find(&key.probe()).is_some_and(|at| {
+                    mine.enumerate().all(|(i, s)| other.slots.get(at + 1 + i).is_some_and(|o| o.state() == s))
                 })
             })
     }
