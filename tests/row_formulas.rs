@@ -10,11 +10,12 @@ use comp::eval::{self, Options, RowProgram, RunError};
 use comp::report;
 use std::path::Path;
 
-/// The plan's CSV payouts, or its errors as text, through one path.
+/// The plan's CSV payouts and its rows' aggregates at full precision (every
+/// sum with its scale), or its errors as text, through one path.
 fn run(plan: &comp::check::Plan, data: &Path, interpret_rows: bool) -> String {
     let inputs = Inputs::new(plan, Some(data), &[]).expect("inputs");
     match eval::run(plan, &inputs, Options { interpret_rows, ..Options::threads(1) }) {
-        Ok(ev) => report::csv(plan, &report::statements(&ev)),
+        Ok(ev) => format!("{}\n{:?}", report::csv(plan, &report::statements(&ev)), ev.accumulators),
         Err(RunError::Eval(errors)) => format!("{errors:#?}"),
         Err(RunError::Data(errors)) => panic!("bad data: {errors:?}"),
     }
@@ -122,7 +123,8 @@ fn formulas_of_every_kind() {
     );
     let data = dir.path();
     assert_eq!(compiled(&plan, data), 8, "every row value here is compiled");
-    let out = common::parse_csv(&both_paths(&plan, data));
+    let out = both_paths(&plan, data);
+    let out = common::parse_csv(out.split("\n\n").next().expect("the payouts"));
     let line = |p: &str, t: &str, l: &str| common::line(&out, p, t, l);
     // Q1, R1: 200 (hardware, vip) and 30 (services).
     assert_eq!(line("R1", "2024-Q1", "p_credit"), "270.00"); // 240 + 30
@@ -148,4 +150,67 @@ fn a_fault_is_the_same_fault_through_both_paths() {
     let dir = data_dir("date,rep,kind,vip,amount,units\n2024-08-01,R2,hardware,false,10.00,0\n");
     let out = both_paths(&plan, dir.path());
     assert!(out.contains("DivisionByZero") && out.contains("per_unit") && out.contains("2024-Q3"), "{out}");
+}
+
+/// `PLAN`'s header and tables with other formulas, and a sales table.
+fn plan_and_rows(formulas: &str, sales: &str) -> (comp::check::Plan, tempfile::TempDir) {
+    let header = &PLAN[..PLAN.find("param uplift").expect("the parameters")];
+    (common::plan_from(&format!("{header}{formulas}"), &[]), data_dir(sales))
+}
+
+/// What the interpreter leaves unevaluated, the compiled formulas leave too:
+/// the other side of `and`, `or` and `if`.
+#[test]
+fn conditions_stop_where_the_interpreter_stops() {
+    let (plan, dir) = plan_and_rows(
+        r#"
+value some  = units > 0 and amount / units > 10 CNY
+value none  = units == 0 or amount / units > 10 CNY
+value share = if units == 0 then 0 CNY else amount / units
+payout p_share = sum(share) + count(where some) × 1 CNY + count(where none) × 1 CNY
+"#,
+        "date,rep,kind,vip,amount,units\n2024-01-10,R1,a,true,200.00,0\n2024-01-11,R1,a,true,200.00,4\n",
+    );
+    assert_eq!(compiled(&plan, dir.path()), 3);
+    let out = both_paths(&plan, dir.path());
+    // 200 / 4; `some` holds for the second row; `none` for both.
+    assert!(out.contains("R1,2024-Q1,p_share,53.00"), "{out}");
+}
+
+/// Of two faults in one formula, both paths report the first, at its span.
+#[test]
+fn the_first_fault_is_the_one_reported() {
+    let (plan, dir) = plan_and_rows(
+        "value first = min(amount / units, amount / (units - units))\npayout p_first = sum(first)\n",
+        "date,rep,kind,vip,amount,units\n2024-01-10,R1,a,true,200.00,0\n",
+    );
+    assert_eq!(compiled(&plan, dir.path()), 1);
+    let out = both_paths(&plan, dir.path());
+    // The failure's span is the first division's (both paths' errors are compared whole above).
+    assert!(out.contains("DivisionByZero") && out.contains("first"), "{out}");
+}
+
+/// Formulas with what only the interpreter computes (a dated parameter, an
+/// optional column, a text value, a date) fall back to it, whole.
+#[test]
+fn what_is_not_compiled_is_interpreted() {
+    let (plan, dir) = plan_and_rows(
+        r#"
+param dated_rate = 3%, from 2024-07-01: 4%
+value by_date  = amount × dated_rate
+value late     = date >= 2024-07-01
+value label    = if vip then "gold" else kind
+value plain    = amount × 2
+payout p_by_date = sum(by_date)
+payout p_late    = count(where late) × 1 CNY
+payout p_gold    = count(where label == "gold") × 1 CNY
+payout p_plain   = sum(plain)
+"#,
+        "date,rep,kind,vip,amount,units\n2024-06-30,R1,a,true,100.00,1\n2024-07-01,R1,b,false,100.00,1\n",
+    );
+    assert_eq!(plan.row_values.len(), 4);
+    assert_eq!(compiled(&plan, dir.path()), 1, "`plain` alone");
+    let out = both_paths(&plan, dir.path());
+    assert!(out.contains("R1,2024-Q2,p_by_date,3.00") && out.contains("R1,2024-Q3,p_by_date,4.00"), "{out}");
+    assert!(out.contains("R1,2024-Q3,p_late,1.00") && out.contains("R1,2024-Q2,p_gold,1.00"), "{out}");
 }

@@ -310,6 +310,7 @@ impl DistinctKeys {
             Some(at) => at,
             None => self.add(key.to_key(), width, fresh),
         };
+        debug_assert!(self.slots.get(at + 1 + width).is_none_or(|s| s.key().is_some()), "every key has `width` states");
         self.slots[at + 1..at + 1 + width].iter_mut().map(Slot::state_mut)
     }
 

@@ -100,7 +100,7 @@ impl Text {
             Text::PerPeriod(xs) => &xs[env.t],
             Text::Column(c) => match env.columns[*c] {
                 Val::Text(s) => s,
-                // INVARIANT: `text_of` takes only text columns.
+                // INVARIANT: `text` takes only text columns.
                 other => unreachable!("text column holds {other:?}"),
             },
         }
@@ -220,7 +220,7 @@ fn flag<'p>(plan: &'p Plan, e: &'p Expr) -> Option<FlagFn<'p>> {
             let c = *c;
             Box::new(move |env| Ok(env.columns[c].bool()))
         }
-        ExprKind::RowValue(r) => {
+        ExprKind::RowValue(r) if plan.row_values[*r].ty == Type::Bool => {
             let r = *r;
             Box::new(move |env| Ok(env.row_values[r].bool()))
         }

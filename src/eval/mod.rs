@@ -174,15 +174,22 @@ pub fn run_with<'p>(
     inputs: &Inputs,
     options: Options,
 ) -> Result<Evaluation<'p>, RunError> {
-    let mut program = RowProgram::new(plan, &statics).map_err(RunError::Eval)?;
-    if options.interpret_rows {
-        program = program.interpreted();
-    }
+    let program = row_program(plan, &statics, options).map_err(RunError::Eval)?;
     let workers: Vec<Worker<'_>> = (0..options.threads.max(1)).map(|_| Worker::new(&program)).collect();
     let workers = data::stream_events(plan, &statics, inputs.path(&plan.events), workers).map_err(RunError::Data)?;
     let accumulators = merge_workers(plan, workers.into_iter().map(|w| (w.accumulators, w.errors)))?;
     let members = program.into_members();
     Evaluation::compute(plan, statics, members, accumulators.into(), options.threads, None).map_err(RunError::Eval)
+}
+
+/// The row program `options` ask for: formulas compiled, or all interpreted.
+pub(crate) fn row_program<'p>(
+    plan: &'p Plan,
+    statics: &'p StaticData,
+    options: Options,
+) -> Result<RowProgram<'p>, Vec<EvalError>> {
+    let program = RowProgram::new(plan, statics)?;
+    Ok(if options.interpret_rows { program.interpreted() } else { program })
 }
 
 /// Merges the workers' accumulators; the row errors in line order (the first

@@ -24,7 +24,7 @@
 //! members and formula, reading only what is itself alike), which take the
 //! old plan's values: a what-if computes again what reads the change.
 
-use super::{merge_workers, Accumulators, Evaluation, Options, Reuse, RowProgram, RunError, Worker};
+use super::{merge_workers, row_program, Accumulators, Evaluation, Options, Reuse, RowProgram, RunError, Worker};
 use crate::check::{
     AccId, Accumulator, AcrossId, CellId, Expr, ExprKind, Having, Plan, RowValue, Section, SectionId, TableSchema,
     TierBand, TierTable,
@@ -90,8 +90,8 @@ pub fn run_pair<'p>(
             (o, n) => Err(combine(o.err(), n.err())),
         };
     }
-    let old_program = RowProgram::new(old, &old_statics).map_err(RunError::Eval);
-    let new_program = RowProgram::new(new, &new_statics).map_err(RunError::Eval);
+    let old_program = row_program(old, &old_statics, options).map_err(RunError::Eval);
+    let new_program = row_program(new, &new_statics, options).map_err(RunError::Eval);
     let (old_program, new_program) = match (old_program, new_program) {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => return Err(combine(o.err(), n.err())),
@@ -102,7 +102,7 @@ pub fn run_pair<'p>(
         statics: &old_statics,
         new_statics: &new_statics,
         path: old_inputs.path(&old.events),
-        threads: options.threads.max(1),
+        options: Options { threads: options.threads.max(1), ..options },
     };
     // `None`: the plans read different participants or lookup tables, so the
     // new plan's rules must read its own; nothing is shared.
@@ -162,13 +162,14 @@ struct Pass<'a> {
     statics: &'a StaticData,
     new_statics: &'a StaticData,
     path: &'a std::path::Path,
-    threads: usize,
+    /// At least one thread.
+    options: Options,
 }
 
 impl Pass<'_> {
     /// Every aggregate is shared: the rows go to the old plan only.
     fn shared(&self, program: &RowProgram<'_>) -> Result<Accumulators, PairErrors> {
-        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| Worker::new(program)).collect();
+        let workers: Vec<Worker<'_>> = (0..self.options.threads).map(|_| Worker::new(program)).collect();
         let workers = data::stream_events(self.old, self.statics, self.path, workers).map_err(both_data)?;
         merge_workers(self.old, workers.into_iter().map(|w| (w.accumulators, w.errors)))
             .map_err(|e| vec![(Which::Both, e)])
@@ -177,9 +178,9 @@ impl Pass<'_> {
     /// One program for both plans' row work (see [`fuse`]); `None` when a row
     /// failed (the errors cannot be told apart by plan here).
     fn fused(&self, fused: &Fused) -> Result<Option<(Accumulators, Accumulators)>, PairErrors> {
-        let Ok(program) = RowProgram::new(&fused.plan, self.statics) else { return Ok(None) };
+        let Ok(program) = row_program(&fused.plan, self.statics, self.options) else { return Ok(None) };
         let n = self.statics.ids.len();
-        let workers: Vec<Worker<'_>> = (0..self.threads).map(|_| Worker::new(&program)).collect();
+        let workers: Vec<Worker<'_>> = (0..self.options.threads).map(|_| Worker::new(&program)).collect();
         let workers = data::stream_events(&fused.plan, self.statics, self.path, workers).map_err(both_data)?;
         let Ok(all) = merge_workers(&fused.plan, workers.into_iter().map(|w| (w.accumulators, w.errors))) else {
             return Ok(None);
@@ -202,11 +203,11 @@ impl Pass<'_> {
         shared: &[Option<usize>],
     ) -> Result<(Accumulators, Accumulators), PairErrors> {
         let new_rows = without_shared(self.new, shared);
-        let new_program =
-            RowProgram::new(&new_rows, self.new_statics).map_err(|e| vec![(Which::New, RunError::Eval(e))])?;
+        let new_program = row_program(&new_rows, self.new_statics, self.options)
+            .map_err(|e| vec![(Which::New, RunError::Eval(e))])?;
         let columns: Vec<bool> =
             self.old.used_event_columns().iter().zip(self.new.used_event_columns()).map(|(a, b)| *a || b).collect();
-        let sinks: Vec<PairSink<'_>> = (0..self.threads)
+        let sinks: Vec<PairSink<'_>> = (0..self.options.threads)
             .map(|_| PairSink {
                 old: Worker::new(old_program),
                 new: Worker::new(&new_program),

@@ -221,7 +221,10 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
         out.clear();
         out.resize(line_kinds.len(), None);
         for (line, v) in statement.map_or(&[][..], |s| &s.lines[..]) {
-            out[places[line]] = Some(*v);
+            // (A statement's lines are its plan's: every one has a place.)
+            if let Some(&at) = places.get(line) {
+                out[at] = Some(*v);
+            }
         }
     };
     let (mut old_amounts, mut new_amounts) = (Vec::new(), Vec::new());
