@@ -17,7 +17,7 @@
 //! compiles to a text comparison of column `industry` with the parameter's
 //! text, and a product of column `collected` with the parameter's number.
 
-use super::expr::{arith, round, EvalResult, Failure};
+use super::expr::{arith, holds, round, EvalResult, Failure};
 use super::rows::RowEnv;
 use crate::check::{CmpOp, Expr, ExprKind, ParamValues, Plan, Rounding};
 use crate::value::{Type, Val, Value};
@@ -247,16 +247,6 @@ fn flag<'p>(plan: &'p Plan, e: &'p Expr) -> Option<FlagFn<'p>> {
 
 /// A comparison of two numbers or two texts (others are interpreted).
 fn compare<'p>(plan: &'p Plan, op: CmpOp, a: &'p Expr, b: &'p Expr) -> Option<FlagFn<'p>> {
-    fn holds<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
-        match op {
-            CmpOp::Eq => a == b,
-            CmpOp::Ne => a != b,
-            CmpOp::Lt => a < b,
-            CmpOp::Le => a <= b,
-            CmpOp::Gt => a > b,
-            CmpOp::Ge => a >= b,
-        }
-    }
     match (shape(plan, a)?, shape(plan, b)?) {
         (Type::Text, Type::Text) => {
             let (a, b) = (text(plan, a)?, text(plan, b)?);

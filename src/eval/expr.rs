@@ -196,6 +196,12 @@ pub fn round(rounding: Rounding, x: Decimal) -> Result<Decimal, Fault> {
 }
 
 fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> bool {
+    holds(op, &a, &b)
+}
+
+/// Whether `a op b`: one meaning of each comparison for every evaluator.
+#[inline]
+pub(crate) fn holds<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
     match op {
         CmpOp::Eq => a == b,
         CmpOp::Ne => a != b,
