@@ -29,6 +29,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 
 /// One plan's result, and how the command line named it.
@@ -119,9 +120,11 @@ pub struct LineSummary {
 /// A changed cell: one line of one participant in one period.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub participant: String,
-    pub period: String,
-    pub line: String,
+    /// Shared with the participant's, period's and line's other rows: a
+    /// what-if moves thousands of cells, each a row.
+    pub participant: Arc<str>,
+    pub period: Arc<str>,
+    pub line: Arc<str>,
     /// A payout line or the total: the cell is pay.
     pub paid: bool,
     pub amounts: Pair,
@@ -228,6 +231,10 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
         }
     };
     let (mut old_amounts, mut new_amounts) = (Vec::new(), Vec::new());
+    let (period_names, line_names): (Vec<Arc<str>>, Vec<Arc<str>>) = (
+        period_order.iter().map(|t| Arc::from(t.as_str())).collect(),
+        all_lines().map(|l| Arc::from(l.as_str())).collect(),
+    );
 
     let mut periods: Vec<(String, Pair)> = period_order.iter().map(|t| (t.clone(), Pair::default())).collect();
     let mut lines: Vec<LineSummary> =
@@ -241,6 +248,7 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
         let (in_old, in_new) = (old_ids.contains(p), new_ids.contains(p));
         let mut year = Pair { old: zero_if(in_old), new: zero_if(in_new) };
         let mut line_moves: Vec<Decimal> = vec![Decimal::ZERO; line_order.len()];
+        let mut name: Option<Arc<str>> = None;
         for (ti, t) in period_order.iter().enumerate() {
             amounts_of(old_cells.get(&(p, t.as_str())), &mut old_amounts);
             amounts_of(new_cells.get(&(p, t.as_str())), &mut new_amounts);
@@ -258,9 +266,9 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, top: usize) -> Comparison {
                 }
                 if cell.differs() {
                     rows.push(Row {
-                        participant: p.to_string(),
-                        period: t.clone(),
-                        line: line.clone(),
+                        participant: Arc::clone(name.get_or_insert_with(|| Arc::from(p))),
+                        period: Arc::clone(&period_names[ti]),
+                        line: Arc::clone(&line_names[li]),
                         paid: k.paid(),
                         amounts: cell,
                     });
@@ -802,9 +810,9 @@ pub fn json(c: &Comparison) -> String {
             .rows
             .iter()
             .map(|r| JsonRow {
-                participant: r.participant.clone(),
-                period: r.period.clone(),
-                line: r.line.clone(),
+                participant: r.participant.to_string(),
+                period: r.period.to_string(),
+                line: r.line.to_string(),
                 paid: r.paid,
                 old: plain(r.amounts.old, s),
                 new: plain(r.amounts.new, s),
