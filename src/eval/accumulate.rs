@@ -202,7 +202,7 @@ impl State {
 /// block of memory besides its participant's states (a vector of keys and
 /// another of states, behind a box, were three cold reads a row). A
 /// participant has a few keys a period (customers, say), so a key is found by
-/// a scan, cheaper than a hash probe; past [`Self::SCAN`] keys, a map of
+/// a scan, cheaper than a hash probe; past 16 keys (`SCAN`), a map of
 /// each key's slot comes first in the vector.
 #[derive(Debug, Clone, Default)]
 pub struct DistinctKeys {

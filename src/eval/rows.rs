@@ -61,7 +61,7 @@ impl<'p> RowProgram<'p> {
     }
 
     /// This program with every row formula left to the interpreter: the other
-    /// of the two paths that must agree (see [`compiled`]).
+    /// of the two paths that must agree (see `eval::compiled`).
     pub fn interpreted(mut self) -> Self {
         self.compiled.iter_mut().for_each(|c| *c = None);
         self
