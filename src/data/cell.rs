@@ -93,7 +93,7 @@ pub(super) fn short_decimal(text: &str) -> Option<(i64, u32)> {
 
 /// Any other plain decimal (longer ones), or `None`.
 #[inline(never)]
-fn long_decimal(text: &str) -> Option<Decimal> {
+pub(super) fn long_decimal(text: &str) -> Option<Decimal> {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
     let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

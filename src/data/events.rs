@@ -293,7 +293,7 @@ impl Context<'_> {
             let text = fields.field(field);
             match cell::short_decimal(text) {
                 Some((mantissa, scale)) => row[ci] = Val::Num(Decimal::new(mantissa, scale)),
-                None => match cell::decimal(text) {
+                None => match cell::long_decimal(text) {
                     Some(x) => row[ci] = Val::Num(x),
                     None => bad = true,
                 },
