@@ -12,8 +12,9 @@ is timed alongside and reported as a ratio to `comp run`; `comp check` on the
 plan is timed last (median of 21 whole-process runs).
 
 For every size, each program runs --runs times, the programs taking turns
-(so that a busy spell on the machine hits all of them alike; each round starts
-one program later, so that none always follows the same one), all with
+(so that a busy spell on the machine hits all of them alike) in balanced
+orders (over four rounds of four programs, each runs once right after each
+other: see `balanced_orders`), all with
 --threads threads (default: every core). Reported per program: whole-process
 wall time (median and best), CPU time user+sys (median), rows per second
 (rows / median wall), peak memory (the largest maximum resident set size, from
@@ -42,6 +43,27 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DUCKDB_SCRIPT = os.path.join(ROOT, "..", "shared", "bench", "reference_plan_duckdb.py")
 GNU_TIME = "/usr/bin/time"
+
+
+def balanced_orders(n):
+    """Orders of n programs in which every program runs right after every
+    other equally often (a Williams design; for an odd n, each order and its
+    mirror). The run right after DuckDB's is ~9% slower, whoever it is (the
+    machine is still reclaiming its memory): a fixed order, or one merely
+    rotated, would charge that to the same program every round.
+
+    >>> balanced_orders(4)
+    [[0, 1, 3, 2], [1, 2, 0, 3], [2, 3, 1, 0], [3, 0, 2, 1]]
+    """
+    first, low, high = [0], 1, n - 1
+    while len(first) < n:
+        first.append(low)
+        low += 1
+        if len(first) < n:
+            first.append(high)
+            high -= 1
+    orders = [[(x + r) % n for x in first] for r in range(n)]
+    return orders if n % 2 == 0 else orders + [order[::-1] for order in orders]
 
 
 def target_dir():
@@ -158,12 +180,10 @@ def main():
             expected = f.read()
         results = {name: [] for name in programs}
         names = list(programs)
+        orders = balanced_orders(len(names))
         for round_ in range(args.runs):
-            # Each round starts one program later, so that no program always
-            # runs right after the same one: the run after DuckDB's is ~10%
-            # slower, whoever it is (the machine is still reclaiming its memory).
-            for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                results[name].append(run_once(programs[name](data), f"{out}/{name}.csv"))
+            for i in orders[round_ % len(orders)]:
+                results[names[i]].append(run_once(programs[names[i]](data), f"{out}/{names[i]}.csv"))
         for name in ["hand-written", "comp run"]:  # `comp diff` prints a report, not payouts
             with open(f"{out}/{name}.csv", "rb") as f:
                 if f.read() != expected:
