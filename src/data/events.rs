@@ -272,6 +272,10 @@ impl Context<'_> {
             errors.push((line, ragged_row(self.shown, self.path, line, byte, fields.count(), self.width)));
             return;
         }
+        // The participant first: its index lookup is a likely cache miss,
+        // which the cells' parsing below (independent of it) can overlap.
+        let key = self.plan.events.key;
+        let participant = self.statics.participant(fields.field(self.positions[key]));
         let mut row = recycle(std::mem::take(&mut spare.row));
         // Unused columns keep a placeholder: no rule reads them.
         row.resize(schema.columns.len(), Val::Bool(false));
@@ -317,7 +321,7 @@ impl Context<'_> {
             errors.push(report(Some(self.positions[ci]), message, label, Some(help)));
         }
         if !bad {
-            if let Err(problem) = self.place(&row, period).and_then(|(p, t)| sink.push(line, p, t, &row)) {
+            if let Err(problem) = self.place(&row, participant, period).and_then(|(p, t)| sink.push(line, p, t, &row)) {
                 errors.push(report(
                     problem.column.map(|c| self.positions[c]),
                     problem.message,
@@ -426,13 +430,18 @@ impl Context<'_> {
         unclosed_quote_error(self.shown, self.path, block.first_line, block.offset, quote)
     }
 
-    /// The row's participant and period.
-    fn place(&self, row: &[Val<'_>], period: Option<usize>) -> Result<(usize, usize), RowProblem> {
+    /// The row's participant (`participant`: its id looked up) and period.
+    fn place(
+        &self,
+        row: &[Val<'_>],
+        participant: Option<usize>,
+        period: Option<usize>,
+    ) -> Result<(usize, usize), RowProblem> {
         let calendar = &self.plan.calendar;
         let schema = &self.plan.events;
         let (key, date) = (schema.key, self.readers.date.0);
         let Val::Text(id) = row[key] else { unreachable!("text key") };
-        let Some(p) = self.statics.participant(id) else {
+        let Some(p) = participant else {
             if let Some(padded) =
                 padded_key(id, &self.plan.participants.name, |k| Some(self.statics.participant(k).is_some()))
             {
