@@ -234,10 +234,14 @@ impl Slot {
         }
     }
 
+    fn is_key(&self) -> bool {
+        matches!(self, Slot::Short(_) | Slot::Other(_))
+    }
+
     /// The key this slot holds, if it is a key.
     fn key(&self) -> Option<Key> {
         match self {
-            Slot::Short(k) => Some(Key::Short(u128::from(k[0]) | u128::from(k[1]) << 64)),
+            Slot::Short([low, high]) => Some(Key::Short(u128::from(*low) | u128::from(*high) << 64)),
             Slot::Other(v) => Some(Key::Other(v.clone())),
             Slot::State(_) | Slot::Places(_) => None,
         }
@@ -282,7 +286,7 @@ impl DistinctKeys {
 
     /// The number of distinct keys.
     pub fn len(&self) -> usize {
-        self.slots.iter().filter(|s| matches!(s, Slot::Short(_) | Slot::Other(_))).count()
+        self.slots.iter().filter(|s| s.is_key()).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -310,7 +314,7 @@ impl DistinctKeys {
             Some(at) => at,
             None => self.add(key.to_key(), width, fresh),
         };
-        debug_assert!(self.slots.get(at + 1 + width).is_none_or(|s| s.key().is_some()), "every key has `width` states");
+        debug_assert!(self.slots.get(at + 1 + width).is_none_or(Slot::is_key), "every key has `width` states");
         self.slots[at + 1..at + 1 + width].iter_mut().map(Slot::state_mut)
     }
 
@@ -344,10 +348,9 @@ impl DistinctKeys {
 
     /// Each key's slot and its states, in no particular order.
     fn keyed(&self) -> impl Iterator<Item = (&Slot, impl Iterator<Item = &State> + Clone)> {
-        let is_key = |s: &Slot| matches!(s, Slot::Short(_) | Slot::Other(_));
-        self.slots.iter().enumerate().filter(move |(_, s)| is_key(s)).map(move |(at, key)| {
+        self.slots.iter().enumerate().filter(|(_, s)| s.is_key()).map(move |(at, key)| {
             // INVARIANT: a key's states are the slots after it, up to the next key.
-            let states = self.slots[at + 1..].iter().take_while(move |s| !is_key(s)).map(Slot::state);
+            let states = self.slots[at + 1..].iter().take_while(|s| !s.is_key()).map(Slot::state);
             (key, states)
         })
     }
@@ -548,6 +551,7 @@ impl Accumulators {
     ) -> EvalResult<()> {
         self.cell_mut(participant, period)[id].take_row(acc, period, env)
     }
+
     /// A [`AggFunc::SumByPeriod`] accumulator's sums for a participant and
     /// period, by original period (missing periods are zero).
     pub fn by_period(&self, participant: usize, period: usize, acc: AccId) -> Result<Vec<Decimal>, Fault> {
@@ -650,7 +654,7 @@ mod distinct_tests {
     /// The states of key `id`, found by the same probe a row uses.
     fn states<'k>(keys: &'k DistinctKeys, id: &str) -> Option<Vec<&'k State>> {
         let at = keys.find(&KeyRef::of(Val::Text(id)))?;
-        Some(keys.slots[at + 1..].iter().take_while(|s| matches!(s, Slot::State(_))).map(Slot::state).collect())
+        Some(keys.slots[at + 1..].iter().take_while(|s| !s.is_key()).map(Slot::state).collect())
     }
 
     /// Past the keys found by a scan, the same keys are found through the map.

@@ -58,7 +58,7 @@ pub(crate) fn compile<'p>(plan: &'p Plan, e: &'p Expr) -> Option<Compiled<'p>> {
 /// A number an operator reads: the leaves are read in place, without a call.
 enum Num<'p> {
     Const(Decimal),
-    /// A parameter with a value per period.
+    /// A parameter: its value in each period.
     PerPeriod(Vec<Decimal>),
     Column(usize),
     RowValue(usize),
@@ -88,6 +88,7 @@ impl<'p> Num<'p> {
 /// A text a comparison reads.
 enum Text {
     Const(Box<str>),
+    /// A parameter: its value in each period.
     PerPeriod(Vec<Box<str>>),
     Column(usize),
 }
@@ -132,29 +133,21 @@ fn shape(plan: &Plan, e: &Expr) -> Option<Type> {
     })
 }
 
-/// A parameter's values by period, for one that does not change within a period.
-fn param_values<'p>(plan: &'p Plan, id: usize) -> Option<PerPeriod<'p>> {
-    match &plan.params[id].values {
-        ParamValues::Single(v) => Some(PerPeriod::Single(v)),
-        ParamValues::PerPeriod(vs) => Some(PerPeriod::Each(vs)),
-        // The row's date picks the value: left to the interpreter.
+/// A parameter's value in each period; `None` for one that changes within a
+/// period (the row's date picks the value: left to the interpreter).
+fn param_by_period(plan: &Plan, id: usize) -> Option<Vec<&Value>> {
+    let values = &plan.params[id].values;
+    match values {
         ParamValues::Dated(_) => None,
+        _ => Some((0..plan.calendar.periods.len()).map(|t| values.at(t)).collect()),
     }
-}
-
-enum PerPeriod<'p> {
-    Single(&'p Value),
-    Each(&'p [Value]),
 }
 
 fn num<'p>(plan: &'p Plan, e: &'p Expr) -> Option<Num<'p>> {
     let span = e.span;
     Some(match &e.kind {
         ExprKind::Const(Value::Num(x)) => Num::Const(*x),
-        ExprKind::Param(id) => match param_values(plan, *id)? {
-            PerPeriod::Single(v) => Num::Const(v.num()),
-            PerPeriod::Each(vs) => Num::PerPeriod(vs.iter().map(Value::num).collect()),
-        },
+        ExprKind::Param(id) => Num::PerPeriod(param_by_period(plan, *id)?.into_iter().map(Value::num).collect()),
         ExprKind::Column(c) if is_required(plan, *c) => Num::Column(*c),
         ExprKind::RowValue(r) if plan.row_values[*r].ty.is_numeric() => Num::RowValue(*r),
         ExprKind::SplitShare => Num::Node(Box::new(|env| Ok(env.share))),
@@ -210,10 +203,7 @@ fn flag<'p>(plan: &'p Plan, e: &'p Expr) -> Option<FlagFn<'p>> {
             Box::new(move |_| Ok(b))
         }
         ExprKind::Param(id) => {
-            let values: Vec<bool> = match param_values(plan, *id)? {
-                PerPeriod::Single(v) => vec![v.as_val().bool(); plan.calendar.periods.len()],
-                PerPeriod::Each(vs) => vs.iter().map(|v| v.as_val().bool()).collect(),
-            };
+            let values: Vec<bool> = param_by_period(plan, *id)?.into_iter().map(|v| v.as_val().bool()).collect();
             Box::new(move |env| Ok(values[env.t]))
         }
         ExprKind::Column(c) if is_required(plan, *c) => {
@@ -270,10 +260,7 @@ fn text<'p>(plan: &'p Plan, e: &'p Expr) -> Option<Text> {
     };
     Some(match &e.kind {
         ExprKind::Const(v) => Text::Const(owned(v)),
-        ExprKind::Param(id) => match param_values(plan, *id)? {
-            PerPeriod::Single(v) => Text::Const(owned(v)),
-            PerPeriod::Each(vs) => Text::PerPeriod(vs.iter().map(owned).collect()),
-        },
+        ExprKind::Param(id) => Text::PerPeriod(param_by_period(plan, *id)?.into_iter().map(owned).collect()),
         ExprKind::Column(c) if is_required(plan, *c) => Text::Column(*c),
         _ => return None,
     })
