@@ -546,6 +546,11 @@ struct Same<'a> {
     definitions: RefCell<Vec<Option<CellId>>>,
 }
 
+/// An aggregate's `having` condition, if it has one.
+fn having_cond(acc: &Accumulator) -> Option<&Expr> {
+    acc.having.as_ref().map(|h| &h.cond)
+}
+
 impl<'a> Same<'a> {
     /// For each aggregate of the new plan, the old plan's that gathers the
     /// same rows the same way.
@@ -554,7 +559,6 @@ impl<'a> Same<'a> {
     }
 
     fn shared_aggregates(&self) -> Vec<Option<AccId>> {
-        let cond = |acc: &'a Accumulator| acc.having.as_ref().map(|h| &h.cond);
         self.new
             .accumulators
             .iter()
@@ -563,7 +567,7 @@ impl<'a> Same<'a> {
                 let alike: Vec<AccId> = (0..olds.len()).filter(|&a| self.accumulator(&olds[a], b)).collect();
                 // Of several, the one with the same `having` condition, so
                 // that what reads it can take the old plan's values too.
-                let same_cond = alike.iter().find(|&&a| self.opt(cond(&olds[a]), cond(b)));
+                let same_cond = alike.iter().find(|&&a| self.opt(having_cond(&olds[a]), having_cond(b)));
                 same_cond.or(alike.first()).copied()
             })
             .collect()
@@ -611,10 +615,8 @@ impl<'a> Same<'a> {
     /// Aggregates read by definitions: the same rows, and the same `having`
     /// condition (applied with each plan's parameters when the value is read).
     fn aggregate(&self, a: AccId, b: AccId) -> bool {
-        fn cond(plan: &Plan, i: AccId) -> Option<&Expr> {
-            plan.accumulators[i].having.as_ref().map(|h| &h.cond)
-        }
-        self.accumulators.get(b) == Some(&Some(a)) && self.opt(cond(self.old, a), cond(self.new, b))
+        self.accumulators.get(b) == Some(&Some(a))
+            && self.opt(having_cond(&self.old.accumulators[a]), having_cond(&self.new.accumulators[b]))
     }
 
     fn across(&self, a: AcrossId, b: AcrossId) -> bool {
